@@ -1,0 +1,226 @@
+"""Classify lines by rules, resolve the undecided ones by their neighbours, render what is kept.
+
+The output is always the input with whole lines (or, for span rules, pieces of a line) deleted;
+nothing is rewritten, and every deletion carries the id of the rule behind it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .lines import Line, split_lines
+from .rules import Rule, RuleSet, load_rules
+
+SHORT_WORDS = 12
+"""A line of at most this many words is a candidate for context: heading, kicker, label, teaser."""
+KICKER_WORDS = 8
+"""A kicker ("Krieg in der Ukraine") above a related-links heading is shorter still."""
+MAX_CONTEXT_RUN = 4
+"""Longer runs of short lines are lists or verse; neighbours say too little about them."""
+MIN_ARTICLE_WORDS = 60
+"""An ``end`` block (comments) only runs to the end after this much text: a comment heading on
+top of a page is a mis-extraction, and deleting everything after it would delete the article."""
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One deleted piece: where it was, what it said and which rule took it."""
+
+    line: int
+    """First line (1-based)."""
+    end_line: int
+    """Last line, inclusive."""
+    start: int
+    """Character offset in the input where the deleted text starts."""
+    end: int
+    text: str
+    rule: str
+    context: bool = False
+    """True when neighbours decided (a short line between boilerplate), not the rule's pattern."""
+
+    @property
+    def category(self) -> str:
+        return self.rule.split(".", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The clean text and the record of every deletion that produced it."""
+
+    text: str
+    removals: tuple[Removal, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.removals)
+
+
+@dataclass(slots=True)
+class _Mark:
+    rule: Rule
+    context: bool = False
+
+
+def clean(text: str, rules: RuleSet | None = None) -> Result:
+    """Remove boilerplate from one document. ``rules`` defaults to every shipped rule."""
+    rules = rules if rules is not None else load_rules()
+    lines = split_lines(text)
+    marks, weak = _classify(lines, rules)
+    _resolve_context(lines, marks, weak)
+    _absorb_blank_lines(lines, marks)
+    return _render(text, lines, marks, rules)
+
+
+def _classify(lines: list[Line], rules: RuleSet) -> tuple[list[_Mark | None], dict[int, Rule]]:
+    """Mark what the rules are sure of; weak matches wait for their neighbours' verdict."""
+    marks: list[_Mark | None] = [None] * len(lines)
+    weak: dict[int, Rule] = {}
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        rule = None if line.is_blank else rules.match_line(line.stripped)
+        if rule is None:
+            index += 1
+        elif rule.kind == "block":
+            marks[index] = _Mark(rule)
+            index = _mark_block(lines, marks, index, rule, rules)
+        elif rule.weak:
+            weak[index] = rule
+            index += 1
+        else:
+            marks[index] = _Mark(rule)
+            index += 1
+    return marks, weak
+
+
+def _mark_block(lines, marks, start: int, rule: Rule, rules: RuleSet) -> int:
+    """Extend a block over what follows its opening line; returns the index to go on from.
+
+    A ``short`` block that ends at a long paragraph leaves its last short line undecided: it may
+    be the heading of that paragraph, and keeping a teaser beats deleting a heading.
+    """
+    taken: list[int] = []
+    index = start + 1
+    if rule.extent == "end" and sum(line.words for line in lines[:start]) < MIN_ARTICLE_WORDS:
+        return index
+    stopped_by_text = False
+    while index < len(lines):
+        line = lines[index]
+        if not line.is_blank:
+            if rule.extent == "short" and (line.words > rule.max_words or len(taken) >= rule.max_lines):
+                stopped_by_text = line.words > rule.max_words
+                break
+            taken.append(index)
+        index += 1
+    if stopped_by_text and taken:
+        index = taken.pop()
+    for position in taken:
+        own = rules.match_line(lines[position].stripped)
+        marks[position] = _Mark(own) if own is not None and own.kind != "block" else _Mark(rule, context=True)
+    return index
+
+
+def _resolve_context(lines: list[Line], marks: list[_Mark | None], weak: dict[int, Rule]) -> None:
+    """jusText's idea for lines: short undecided lines take the side of their neighbours."""
+    decided = [i for i, line in enumerate(lines) if not line.is_blank and (marks[i] or line.words > SHORT_WORDS)]
+    bounds = [-1, *decided, len(lines)]
+    for before, after in zip(bounds, bounds[1:]):
+        run = [i for i in range(before + 1, after) if not lines[i].is_blank]
+        if not run:
+            continue
+        above = marks[before] if before >= 0 else None
+        below = marks[after] if after < len(lines) else None
+        _settle_run(lines, marks, weak, run, above, below, at_end=after == len(lines), at_start=before < 0)
+
+
+def _settle_run(lines, marks, weak, run, above, below, at_end: bool, at_start: bool) -> None:
+    if len(run) > MAX_CONTEXT_RUN:
+        return
+    weak_rule = next((weak[i] for i in run if i in weak), None)
+    if above and (below or at_end):
+        rule = weak_rule or (below or above).rule
+        for index in run:
+            marks[index] = _Mark(weak.get(index, rule), context=index not in weak)
+        return
+    if below is None:
+        return
+    last = run[-1]
+    if last in weak:
+        marks[last] = _Mark(weak[last])
+    elif below.rule.kind == "block" and not below.context and _is_kicker(lines[last]) and not at_start:
+        marks[last] = _Mark(below.rule, context=True)
+
+
+def _is_kicker(line: Line) -> bool:
+    return line.words <= KICKER_WORDS and not line.text.rstrip().endswith((".", "!", "?"))
+
+
+def _absorb_blank_lines(lines: list[Line], marks: list[_Mark | None]) -> None:
+    """Blank lines inside a removed region go with it, and so does the gap a removal leaves.
+
+    "A, blank, boilerplate, blank, B" becomes "A, blank, B" rather than two blank lines.
+    """
+    kept_blank_before = True  # the start of the document counts as a paragraph break
+    previous: _Mark | None = None  # the mark of the last non-blank line
+    index = 0
+    while index < len(lines):
+        if not lines[index].is_blank:
+            previous = marks[index]
+            kept_blank_before = kept_blank_before and previous is not None
+            index += 1
+            continue
+        stop = index
+        while stop < len(lines) and lines[stop].is_blank:
+            stop += 1
+        following = marks[stop] if stop < len(lines) else None
+        if previous is not None and (following is not None or kept_blank_before):
+            for blank in range(index, stop):
+                marks[blank] = _Mark((following or previous).rule, context=True)
+        else:
+            kept_blank_before = True
+        index = stop
+
+
+def _render(text: str, lines: list[Line], marks: list[_Mark | None], rules: RuleSet) -> Result:
+    pieces: list[str] = []
+    removals: list[Removal] = []
+    for line, mark in zip(lines, marks):
+        spans = [] if mark is not None or line.is_blank else list(rules.spans(line.text))
+        if spans and _covers_line(line.text, spans):
+            mark = _Mark(spans[0][2])
+        if mark is not None:
+            _add_line_removal(removals, line, mark)
+            continue
+        cursor = 0
+        for start, end, rule in spans:
+            pieces.append(line.text[cursor:start])
+            removals.append(
+                Removal(line.number, line.number, line.offset + start, line.offset + end, line.text[start:end], rule.id)
+            )
+            cursor = end
+        pieces.append(line.text[cursor:] + line.ending)
+    if not removals:
+        return Result(text, ())
+    return Result("".join(pieces), tuple(removals))
+
+
+def _covers_line(text: str, spans: list[tuple[int, int, Rule]]) -> bool:
+    """A line that is nothing but spans goes whole, instead of leaving an empty line behind."""
+    cursor = 0
+    rest = []
+    for start, end, _rule in spans:
+        rest.append(text[cursor:start])
+        cursor = end
+    rest.append(text[cursor:])
+    return not "".join(rest).strip()
+
+
+def _add_line_removal(removals: list[Removal], line: Line, mark: _Mark) -> None:
+    """Consecutive lines taken by the same rule in the same way are one removal."""
+    whole = line.text + line.ending
+    if removals:
+        last = removals[-1]
+        if last.rule == mark.rule.id and last.context == mark.context and last.end == line.offset:
+            removals[-1] = Removal(last.line, line.number, last.start, line.end, last.text + whole, last.rule, last.context)
+            return
+    removals.append(Removal(line.number, line.number, line.offset, line.end, whole, mark.rule.id, mark.context))

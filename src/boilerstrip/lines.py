@@ -1,0 +1,64 @@
+"""The line model: a document is a sequence of lines, each kept with its own ending."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SENTENCE_END = tuple('.!?…:;"“”»«\')')
+"""Characters that end a line which reads as running text (a quote closing a sentence counts)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the input: its text without the ending, the ending, and where it starts."""
+
+    number: int
+    """1-based line number, as editors and `check` output show it."""
+    text: str
+    ending: str
+    """``"\\n"``, ``"\\r\\n"`` or ``""`` for a last line without one."""
+    offset: int
+    """Character offset of the line's first character in the input."""
+    words: int
+    """Whitespace-separated tokens: cheap, and good enough to tell a heading from a paragraph."""
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+    @property
+    def is_blank(self) -> bool:
+        return self.words == 0
+
+    @property
+    def ends_sentence(self) -> bool:
+        return self.text.rstrip().endswith(SENTENCE_END)
+
+    @property
+    def end(self) -> int:
+        """Offset just past the line's ending."""
+        return self.offset + len(self.text) + len(self.ending)
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split on ``\\n`` only, so ``\\r\\n`` stays one ending and form feeds or U+2028 stay text.
+
+    ``str.splitlines`` would break on a dozen other characters and lose which ending a line had;
+    the output must give back every character as it came.
+    """
+    lines: list[Line] = []
+    offset = 0
+    parts = text.split("\n")
+    last = len(parts) - 1
+    for index, part in enumerate(parts):
+        if index == last:
+            if part:
+                lines.append(Line(index + 1, part, "", offset, len(part.split())))
+            break
+        if part.endswith("\r"):
+            body, ending = part[:-1], "\r\n"
+        else:
+            body, ending = part, "\n"
+        lines.append(Line(index + 1, body, ending, offset, len(body.split())))
+        offset += len(part) + 1
+    return lines

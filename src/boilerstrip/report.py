@@ -1,0 +1,106 @@
+"""What people and programs see: findings in three formats, explain, the rule table, diffs."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .engine import Removal, Result
+from .rules import RuleSet
+
+FORMATS = ("text", "json", "github")
+PREVIEW = 80
+
+
+def preview(text: str) -> str:
+    """The first line of a removal, shortened for a one-line report."""
+    lines = text.strip().splitlines() or [""]
+    first = lines[0].strip()
+    if len(first) > PREVIEW:
+        first = first[: PREVIEW - 1] + "…"
+    if len(lines) > 1:
+        first += f" (+{len(lines) - 1} lines)"
+    return first
+
+
+def _message(removal: Removal) -> str:
+    via = " (context)" if removal.context else ""
+    return f"{removal.rule}{via} {preview(removal.text)}"
+
+
+def findings_text(name: str, removals: Iterable[Removal]) -> list[str]:
+    """``path:line: rule-id text`` rows, the shape editors and CI logs link to."""
+    return [f"{name}:{r.line}: {_message(r)}" for r in removals if r.text.strip()]
+
+
+def findings_github(name: str, removals: Iterable[Removal]) -> list[str]:
+    """GitHub Actions workflow commands, so findings show up on the pull request's diff."""
+    rows = []
+    for r in removals:
+        if r.text.strip():
+            message = _message(r).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            rows.append(f"::warning file={name},line={r.line},endLine={r.end_line},title={r.rule}::{message}")
+    return rows
+
+
+def finding_record(name: str, removal: Removal) -> dict:
+    return {
+        "path": name,
+        "line": removal.line,
+        "end_line": removal.end_line,
+        "start": removal.start,
+        "end": removal.end,
+        "rule": removal.rule,
+        "category": removal.category,
+        "context": removal.context,
+        "text": removal.text,
+    }
+
+
+def findings_json(records: list[dict]) -> str:
+    return json.dumps(records, ensure_ascii=False, indent=2)
+
+
+def unified_diff(name: str, before: str, after: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"{name}", f"{name} (cleaned)"
+    )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def explain(console: Console, name: str, original: str, result: Result) -> None:
+    """The whole document, removed pieces struck through and labelled with their rule.
+
+    The ``-`` gutter and ``[rule]`` label carry the meaning without colour, for pipes and logs.
+    """
+    console.print(Text(f"{name}: {len(result.removals)} removal(s)", style="bold"))
+    cursor = 0
+    for removal in result.removals:
+        _print_kept(console, original[cursor : removal.start])
+        label = f"  [{removal.rule}{' (context)' if removal.context else ''}]"
+        for line in removal.text.splitlines() or [removal.text]:
+            row = Text("- ", style="red")
+            row.append(line, style="strike dim")
+            row.append(label, style="cyan")
+            console.print(row, soft_wrap=True)
+        cursor = removal.end
+    _print_kept(console, original[cursor:])
+
+
+def _print_kept(console: Console, text: str) -> None:
+    for line in text.splitlines():
+        console.print(Text("  " + line), soft_wrap=True)
+
+
+def rules_table(rules: RuleSet) -> Table:
+    table = Table(title=f"{len(rules)} rules", title_justify="left")
+    for column in ("id", "kind", "languages", "description"):
+        table.add_column(column, overflow="fold")
+    for rule in sorted(rules, key=lambda r: r.id):
+        table.add_row(rule.id, rule.kind, ",".join(rule.languages), rule.description)
+    return table

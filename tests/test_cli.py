@@ -1,0 +1,142 @@
+"""The command line, through click's CliRunner and, where a real process matters, a subprocess."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from boilerstrip import __version__
+from boilerstrip.cli import cli
+
+SEED = Path(__file__).parent.parent / "seeds" / "zeit-ukraine-talks.txt"
+CLEAN_TEXT = "A perfectly ordinary paragraph of article text, long enough to count as running prose here.\n"
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input)
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_diff_shows_removed_lines_and_changes_nothing(tmp_path):
+    copy = tmp_path / "a.txt"
+    copy.write_bytes(SEED.read_bytes())
+    result = run("clean", "--diff", copy)
+    assert result.exit_code == 0
+    assert "-© Lea Dohle" in result.output
+    assert "+++" in result.output and "---" in result.output
+    assert copy.read_bytes() == SEED.read_bytes()
+
+
+def test_diff_of_clean_text_is_empty():
+    assert run("clean", "--diff", "-", input=CLEAN_TEXT).output == ""
+
+
+def test_check_text_format_and_exit_code():
+    result = run("check", SEED)
+    assert result.exit_code == 1
+    assert f"{SEED}:8: credit.copyright-line © Lea Dohle" in result.output.splitlines()
+
+
+def test_check_clean_input_exits_0():
+    result = run("check", "-", input=CLEAN_TEXT)
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_check_json_format():
+    result = run("check", "--format", "json", SEED)
+    records = json.loads(result.output)
+    assert result.exit_code == 1
+    assert records[0]["rule"] == "credit.copyright-line"
+    assert records[0]["line"] == 8 and records[0]["path"] == str(SEED)
+    assert {"category", "text", "context", "end_line"} <= set(records[0])
+
+
+def test_check_github_format():
+    result = run("check", "--format", "github", SEED)
+    assert result.output.startswith(f"::warning file={SEED},line=8,endLine=8,title=credit.copyright-line::")
+
+
+def test_select_and_ignore_by_id_and_category():
+    only_credit = run("check", "--select", "credit", SEED).output
+    assert "credit.copyright-line" in only_credit and "paywall" not in only_credit
+    no_credit = run("check", "--ignore", "credit.copyright-line", SEED).output
+    assert "credit.copyright-line" not in no_credit and "paywall.label" in no_credit
+
+
+def test_unknown_selector_is_a_usage_error():
+    result = run("check", "--select", "nosuch", SEED)
+    assert result.exit_code == 2 and "unknown rule or category 'nosuch'" in result.output
+
+
+def test_lang_restricts_packs():
+    german = run("rules", "--lang", "de").output
+    assert "newsletter.confirmation" in german and "newsletter.signup-en" not in german
+    assert "credit.copyright-line" in german  # common rules apply to every language
+
+
+def test_rules_table_lists_ids_and_descriptions():
+    result = run("rules")
+    assert result.exit_code == 0
+    assert "related.more-on-topic" in result.output and "description" in result.output
+
+
+def test_explain_marks_removals_without_colour_codes_when_piped():
+    result = run("explain", SEED)
+    assert result.exit_code == 0
+    assert "\x1b[" not in result.output
+    assert "- © Lea Dohle  [credit.copyright-line]" in result.output
+    assert "  Russland hofft auf Aufhebung der Sanktionen" in result.output
+
+
+def test_missing_file_is_reported_and_others_still_cleaned(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text(CLEAN_TEXT, encoding="utf-8")
+    result = run("clean", tmp_path / "missing.txt", good)
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'missing.txt'}: no such file" in result.stderr
+    assert result.stdout == CLEAN_TEXT
+
+
+def test_invalid_utf8_is_one_line_error(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"caf\xe9 \xff\xfe\xfa\n")
+    result = run("check", bad)
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith(f"{bad}: not valid UTF-8")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_crlf_survives_the_cli():
+    text = CLEAN_TEXT.replace("\n", "\r\n") + "Anzeige\r\n" + CLEAN_TEXT.replace("\n", "\r\n")
+    result = run("clean", "-", input=text.encode())
+    assert result.stdout_bytes == (CLEAN_TEXT * 2).replace("\n", "\r\n").encode()
+
+
+def test_head_closing_the_pipe_is_quiet(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text(CLEAN_TEXT * 200_000, encoding="utf-8")
+    command = f"{sys.executable} -m boilerstrip clean {big} | head -1"
+    completed = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120)
+    assert completed.stdout == CLEAN_TEXT
+    assert "Traceback" not in completed.stderr and "Error" not in completed.stderr
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["rules"], ["clean", "-"]])
+def test_start_up_does_not_import_html_stack(argv):
+    code = (
+        "import sys, io\n"
+        "sys.stdin = io.TextIOWrapper(io.BytesIO(b'Text.\\n'))\n"
+        "from boilerstrip.cli import cli\n"
+        f"try:\n    cli({argv!r})\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('trafilatura', 'lxml') if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "HEAVY []" in completed.stderr
