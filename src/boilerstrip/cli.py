@@ -25,6 +25,7 @@ from .report import (
     unified_diff,
 )
 from .rules import RulePackError, RuleSet, load_rules
+from .sources import FORMATS as INPUT_FORMATS
 from .sources import STDIN, Document, InputError, encode, read_document
 
 EXIT_FINDINGS = 1
@@ -55,6 +56,15 @@ def rule_options(command: Callable) -> Callable:
     return command
 
 
+input_format_option = click.option(
+    "--input-format",
+    type=click.Choice(INPUT_FORMATS),
+    default="auto",
+    show_default=True,
+    help="html extracts the article with trafilatura first; auto goes by file name and content.",
+)
+
+
 def build_rules(select, ignore, lang, rule_files) -> RuleSet:
     try:
         return load_rules(_split(select), _split(ignore), _split(lang), tuple(rule_files))
@@ -65,13 +75,14 @@ def build_rules(select, ignore, lang, rule_files) -> RuleSet:
 class Run:
     """Reads the named inputs and counts what failed, so one bad file never stops the rest."""
 
-    def __init__(self) -> None:
+    def __init__(self, input_format: str) -> None:
         self.errors = 0
+        self.input_format = input_format
 
     def documents(self, paths: tuple[str, ...]) -> Iterator[Document]:
         for name in paths or (STDIN,):
             try:
-                yield read_document(name)
+                yield read_document(name, self.input_format)
             except InputError as error:
                 self.fail(str(error))
 
@@ -98,11 +109,12 @@ def cli() -> None:
 @cli.command("clean")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--diff", is_flag=True, help="Print a unified diff of what would be removed; change nothing.")
+@input_format_option
 @rule_options
-def clean_command(paths, diff, select, ignore, lang, rule_files) -> None:
+def clean_command(paths, diff, input_format, **rule_choice) -> None:
     """Clean PATHS (or stdin, or '-') and write the text to stdout."""
-    rules = build_rules(select, ignore, lang, rule_files)
-    run = Run()
+    rules = build_rules(**rule_choice)
+    run = Run(input_format)
     for document in run.documents(paths):
         result = clean(document.text, rules)
         if diff:
@@ -116,11 +128,12 @@ def clean_command(paths, diff, select, ignore, lang, rule_files) -> None:
 @cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
+@input_format_option
 @rule_options
-def check_command(paths, output_format, select, ignore, lang, rule_files) -> None:
+def check_command(paths, output_format, input_format, **rule_choice) -> None:
     """Report what would be removed as path:line: rule-id text; exit 1 if anything would be."""
-    rules = build_rules(select, ignore, lang, rule_files)
-    run = Run()
+    rules = build_rules(**rule_choice)
+    run = Run(input_format)
     records: list[dict] = []
     found = 0
     for document in run.documents(paths):
@@ -139,11 +152,12 @@ def check_command(paths, output_format, select, ignore, lang, rule_files) -> Non
 
 @cli.command("explain")
 @click.argument("path", type=click.Path())
+@input_format_option
 @rule_options
-def explain_command(path, select, ignore, lang, rule_files) -> None:
+def explain_command(path, input_format, **rule_choice) -> None:
     """Show PATH with every removal struck through and the rule that made it."""
-    rules = build_rules(select, ignore, lang, rule_files)
-    run = Run()
+    rules = build_rules(**rule_choice)
+    run = Run(input_format)
     console = Console(highlight=False)
     for document in run.documents((path,)):
         result: Result = clean(document.text, rules)
@@ -153,9 +167,9 @@ def explain_command(path, select, ignore, lang, rule_files) -> None:
 
 @cli.command("rules")
 @rule_options
-def rules_command(select, ignore, lang, rule_files) -> None:
+def rules_command(**rule_choice) -> None:
     """List the enabled rules: id, kind, languages and description."""
-    Console().print(rules_table(build_rules(select, ignore, lang, rule_files)))
+    Console().print(rules_table(build_rules(**rule_choice)))
 
 
 def main() -> None:

@@ -78,7 +78,7 @@ def _classify(lines: list[Line], rules: RuleSet) -> tuple[list[_Mark | None], di
     index = 0
     while index < len(lines):
         line = lines[index]
-        rule = None if line.is_blank else rules.match_line(line.stripped)
+        rule = None if line.is_blank else rules.match_line(line.key)
         if rule is None:
             index += 1
         elif rule.kind == "block":
@@ -115,7 +115,7 @@ def _mark_block(lines, marks, start: int, rule: Rule, rules: RuleSet) -> int:
     if stopped_by_text and taken:
         index = taken.pop()
     for position in taken:
-        own = rules.match_line(lines[position].stripped)
+        own = rules.match_line(lines[position].key)
         marks[position] = _Mark(own) if own is not None and own.kind != "block" else _Mark(rule, context=True)
     return index
 
@@ -147,7 +147,7 @@ def _settle_run(lines, marks, weak, run, above, below, at_end: bool, at_start: b
     last = run[-1]
     if last in weak:
         marks[last] = _Mark(weak[last])
-    elif below.rule.kind == "block" and not below.context and _is_kicker(lines[last]) and not at_start:
+    elif below.rule.kind == "block" and below.rule.extent == "short" and not below.context and _is_kicker(lines[last]) and not at_start:
         marks[last] = _Mark(below.rule, context=True)
 
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SENTENCE_END = tuple('.!?…:;"“”»«\')')
-"""Characters that end a line which reads as running text (a quote closing a sentence counts)."""
+DECORATION = " |•·*►▸▶›"
+"""Table pipes and bullets that scrapers leave around a line; rules should not have to spell them."""
+
+
+def match_text(text: str) -> str:
+    """What rules see of a line: whitespace runs (no-break spaces too) as one space, no decoration."""
+    return " ".join(text.split()).strip(DECORATION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,16 +28,12 @@ class Line:
     """Whitespace-separated tokens: cheap, and good enough to tell a heading from a paragraph."""
 
     @property
-    def stripped(self) -> str:
-        return self.text.strip()
+    def key(self) -> str:
+        return match_text(self.text)
 
     @property
     def is_blank(self) -> bool:
         return self.words == 0
-
-    @property
-    def ends_sentence(self) -> bool:
-        return self.text.rstrip().endswith(SENTENCE_END)
 
     @property
     def end(self) -> int:

@@ -15,6 +15,7 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .lines import match_text
 from .regex_safety import nested_quantifier
 
 CATEGORIES = (
@@ -91,10 +92,10 @@ class Rule:
         return re.compile(self.expression)
 
     def matches(self, text: str) -> bool:
-        """Whether this rule fires on ``text`` taken as one line (stripped, as the engine sees it)."""
+        """Whether this rule fires on ``text`` taken as one line, as the engine sees it."""
         if self.kind == "span":
             return self.regex.search(text) is not None
-        return self.regex.fullmatch(text.strip()) is not None
+        return self.regex.fullmatch(match_text(text)) is not None
 
 
 class RuleSet:
@@ -121,7 +122,7 @@ class RuleSet:
         return iter(self.rules)
 
     def match_line(self, text: str) -> Rule | None:
-        """The first line or block rule matching the whole (stripped) line, in pack order."""
+        """The first line or block rule matching the whole line (its ``match_text``), in pack order."""
         if self._line is None:
             return None
         found = self._line.fullmatch(text)

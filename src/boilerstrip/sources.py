@@ -7,11 +7,20 @@ report it and go on with the next file.
 from __future__ import annotations
 
 import codecs
+import gzip
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 STDIN = "-"
+FORMATS = ("auto", "text", "html")
+GZIP_MAGIC = b"\x1f\x8b"
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+HTML_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
+HTML_OPTIONS: dict[str, bool] = {}
+"""trafilatura's defaults won by measurement (bench/quality.py; README, "HTML input"): the rules
+remove the comment sections it keeps, and its precision or recall modes lose more than they gain."""
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -67,8 +76,34 @@ def decode(data: bytes, name: str) -> Document:
         raise InputError(name, f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})") from None
 
 
-def read_document(name: str) -> Document:
-    return decode(read_bytes(name), name)
+def is_html(name: str, data: bytes, input_format: str = "auto") -> bool:
+    """By the name first (``page.html.gz`` too), then by a sniff of the first bytes."""
+    if input_format != "auto":
+        return input_format == "html"
+    stem = name[:-3] if name.endswith(".gz") else name
+    return stem.lower().endswith(HTML_SUFFIXES) or HTML_SNIFF.match(data[:2048]) is not None
+
+
+def extract_html(data: bytes, name: str) -> str:
+    """The main text of a page, by trafilatura, imported here so text mode never pays for it."""
+    import trafilatura  # noqa: PLC0415 - deliberately lazy, see the docstring
+
+    text = trafilatura.extract(data, **HTML_OPTIONS)
+    if text is None:
+        raise InputError(name, "no article text found in the HTML")
+    return text
+
+
+def read_document(name: str, input_format: str = "auto") -> Document:
+    data = read_bytes(name)
+    if data[:2] == GZIP_MAGIC:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as error:
+            raise InputError(name, f"broken gzip data ({error})") from None
+    if is_html(name, data, input_format):
+        return Document(name, extract_html(data, name))
+    return decode(data, name)
 
 
 def encode(document: Document, text: str) -> bytes:
