@@ -14,10 +14,6 @@ EXAMPLES = [(rule, text) for rule in RULES for text in rule.examples]
 COUNTEREXAMPLES = [(rule, text) for rule in RULES for text in rule.counterexamples]
 
 
-def label(case):
-    return case[0].id if hasattr(case, "__getitem__") else str(case)
-
-
 @pytest.mark.parametrize("rule,text", EXAMPLES, ids=[f"{r.id}:{t[:30]}" for r, t in EXAMPLES])
 def test_example_matches(rule, text):
     assert rule.matches(text)
@@ -113,3 +109,10 @@ def test_cli_uses_user_pack(tmp_path):
     result = CliRunner().invoke(cli, ["check", "--rules", str(path), "-"], input=text)
     assert result.exit_code == 1
     assert "-:2: ad.house-ad Buy our book" in result.output
+
+
+def test_user_pack_cannot_redefine_a_shipped_id(tmp_path):
+    path = write_pack(tmp_path, GOOD.replace("ad.house-ad", "credit.copyright-line").replace("Buy our book", "© Someone"))
+    result = CliRunner().invoke(cli, ["rules", "--rules", str(path)])
+    assert result.exit_code == 2
+    assert "rule credit.copyright-line: field 'id': already defined" in result.output

@@ -166,7 +166,7 @@ def parse_pack(data: dict, source: str) -> list[Rule]:
     if not isinstance(entries, list):
         raise RulePackError(f"{source}: 'rule' must be an array of tables ([[rule]])")
     rules = [_parse_rule(entry, source, default_languages, n) for n, entry in enumerate(entries, 1)]
-    _check_unique(rules, source)
+    _check_unique(rules)
     return rules
 
 
@@ -256,11 +256,12 @@ def _check_pattern(pattern: str, fail) -> None:
         raise fail("patterns", f"nested unbounded quantifier {risky!r} can backtrack catastrophically")
 
 
-def _check_unique(rules: list[Rule], source: str) -> None:
+def _check_unique(rules: list[Rule]) -> None:
+    """Ids are how users select, ignore and read findings: one id, one rule, across all packs."""
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
-            raise RulePackError(f"{source}: rule {rule.id}: field 'id': defined twice")
+            raise RulePackError(f"{rule.source}: rule {rule.id}: field 'id': already defined")
         seen.add(rule.id)
 
 
@@ -301,9 +302,5 @@ def load_rules(
     rules: list[Rule] = []
     for path in [*builtin_pack_paths(), *map(Path, extra_packs)]:
         rules.extend(load_pack(path))
-    ids: set[str] = set()
-    for rule in rules:
-        if rule.id in ids:
-            raise RulePackError(f"{rule.source}: rule {rule.id}: field 'id': already defined")
-        ids.add(rule.id)
+    _check_unique(rules)
     return RuleSet(select_rules(rules, select, ignore, languages))
