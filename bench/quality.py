@@ -9,7 +9,6 @@ cleaning. ``--report DIR`` writes, per document, what cleaning removed that the 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from metrics import TOKEN, Scores, SnippetCounts, normalise, scrapinghub_scores  # noqa: E402
 
 from boilerstrip import clean  # noqa: E402
-from boilerstrip.sources import InputError, extract_html  # noqa: E402
+from boilerstrip.sources import InputError, read_document  # noqa: E402
 
 TEXT_INPUTS = ("text/standard", "text/recall")
 HTML_INPUT = "html"
@@ -79,9 +78,10 @@ def load_trafilatura(root: Path) -> list[Page]:
 
 
 def extract(path: Path) -> str:
+    """What ``boilerstrip clean page.html.gz`` reads; a page with no text scores as empty output."""
     try:
-        return extract_html(gzip.decompress(path.read_bytes()), str(path))
-    except (InputError, OSError):
+        return read_document(str(path), "html").text
+    except InputError:
         return ""
 
 
