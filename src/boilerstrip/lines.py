@@ -10,7 +10,11 @@ DECORATION = " |•·*►▸▶›"
 
 def match_text(text: str) -> str:
     """What rules see of a line: whitespace runs (no-break spaces too) as one space, no decoration."""
-    return " ".join(text.split()).strip(DECORATION)
+    return _joined(text.split())
+
+
+def _joined(tokens: list[str]) -> str:
+    return " ".join(tokens).strip(DECORATION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +30,8 @@ class Line:
     """Character offset of the line's first character in the input."""
     words: int
     """Whitespace-separated tokens: cheap, and good enough to tell a heading from a paragraph."""
-
-    @property
-    def key(self) -> str:
-        return match_text(self.text)
+    key: str
+    """``match_text`` of the line, computed once here from the same split as ``words``."""
 
     @property
     def is_blank(self) -> bool:
@@ -54,12 +56,16 @@ def split_lines(text: str) -> list[Line]:
     for index, part in enumerate(parts):
         if index == last:
             if part:
-                lines.append(Line(index + 1, part, "", offset, len(part.split())))
+                lines.append(_line(index + 1, part, "", offset))
             break
         if part.endswith("\r"):
-            body, ending = part[:-1], "\r\n"
+            lines.append(_line(index + 1, part[:-1], "\r\n", offset))
         else:
-            body, ending = part, "\n"
-        lines.append(Line(index + 1, body, ending, offset, len(body.split())))
+            lines.append(_line(index + 1, part, "\n", offset))
         offset += len(part) + 1
     return lines
+
+
+def _line(number: int, body: str, ending: str, offset: int) -> Line:
+    tokens = body.split()
+    return Line(number, body, ending, offset, len(tokens), _joined(tokens))
