@@ -6,27 +6,25 @@ errors. Errors go to stderr as one line naming the file; the other files are sti
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
 
 import click
-from rich.console import Console
 
 from . import __version__
-from .engine import Result, clean
-from .report import (
-    FORMATS,
-    explain,
-    finding_record,
-    findings_github,
-    findings_json,
-    findings_text,
-    rules_table,
-    unified_diff,
-)
+from .batch import Batch, Settings, Tally
+from .config import Config, ConfigError, find_config, load_config
+from .engine import clean
+from .files import Walk, is_jsonl_name, nested_output
+from .report import FORMATS, BatchProgress, explain, findings_json, rules_table, summary_table
 from .rules import RulePackError, RuleSet, load_rules
 from .sources import FORMATS as INPUT_FORMATS
-from .sources import STDIN, Document, InputError, encode, read_document
+from .sources import STDIN, InputError, read_document
 
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
@@ -37,24 +35,43 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
 
 
-def rule_options(command: Callable) -> Callable:
-    options = [
-        click.option("--select", multiple=True, metavar="IDS", help="Only these rule ids or categories (comma-separated)."),
-        click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rule ids or categories (comma-separated)."),
-        click.option("--lang", multiple=True, metavar="LANGS", help="Only rules for these languages, e.g. de,en (default: all)."),
-        click.option(
-            "--rules",
-            "rule_files",
-            multiple=True,
-            type=click.Path(dir_okay=False),
-            metavar="FILE",
-            help="An extra rule pack (TOML); may be repeated.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+def _options(*options: Callable) -> Callable:
+    def apply(command: Callable) -> Callable:
+        for option in reversed(options):
+            command = option(command)
+        return command
 
+    return apply
+
+
+rule_options = _options(
+    click.option("--select", multiple=True, metavar="IDS", help="Only these rule ids or categories (comma-separated)."),
+    click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rule ids or categories (comma-separated)."),
+    click.option("--lang", multiple=True, metavar="LANGS", help="Only rules for these languages, e.g. de,en (default: all)."),
+    click.option(
+        "--rules",
+        "rule_files",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help="An extra rule pack (TOML); may be repeated.",
+    ),
+    click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, exists=True),
+        help="Settings file to use instead of the nearest .boilerstrip.toml or pyproject.toml.",
+    ),
+    click.option("--isolated", is_flag=True, help="Ignore settings files."),
+)
+
+batch_options = _options(
+    click.option("--include", multiple=True, metavar="GLOB", help="In folders, only files matching GLOB (default: .txt .md .html .htm .jsonl, also .gz)."),
+    click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, skip files and folders matching GLOB."),
+    click.option("--field", default="text", show_default=True, help="The JSONL field holding the text."),
+    click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: number of cores]."),
+    click.option("-q", "--quiet", is_flag=True, help="No progress bar, summary or counts on stderr; errors still."),
+)
 
 input_format_option = click.option(
     "--input-format",
@@ -65,39 +82,38 @@ input_format_option = click.option(
 )
 
 
-def build_rules(select, ignore, lang, rule_files) -> RuleSet:
-    try:
-        return load_rules(_split(select), _split(ignore), _split(lang), tuple(rule_files))
-    except RulePackError as error:
-        raise click.UsageError(str(error)) from None
+@dataclass(frozen=True)
+class Choice:
+    """Rules and folder exclusions, from the command line over the settings file."""
 
-
-class Run:
-    """Reads the named inputs and counts what failed, so one bad file never stops the rest."""
-
-    def __init__(self, input_format: str) -> None:
-        self.errors = 0
-        self.input_format = input_format
-
-    def documents(self, paths: tuple[str, ...]) -> Iterator[Document]:
-        for name in paths or (STDIN,):
-            try:
-                yield read_document(name, self.input_format)
-            except InputError as error:
-                self.fail(str(error))
-
-    def fail(self, message: str) -> None:
-        self.errors += 1
-        click.echo(message, err=True)
+    rule_choice: tuple[tuple[str, ...], ...]
+    exclude: tuple[str, ...]
 
     @property
-    def exit_code(self) -> int:
-        return EXIT_ERROR if self.errors else 0
+    def rules(self) -> RuleSet:
+        return load_rules(*self.rule_choice)
 
 
-def _write(data: bytes) -> None:
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+def resolve(select, ignore, lang, rule_files, config_file, isolated, exclude=()) -> Choice:
+    """A flag given on the command line replaces the setting of the same name."""
+    try:
+        if isolated:
+            config = Config()
+        else:
+            config = load_config(Path(config_file) if config_file else find_config(Path.cwd()))
+        choice = Choice(
+            (
+                _split(select) or config.select,
+                _split(ignore) or config.ignore,
+                _split(lang) or config.lang,
+                tuple(rule_files) or config.rules,
+            ),
+            tuple(exclude) or config.exclude,
+        )
+        choice.rules  # noqa: B018 - load and validate now, in the main process, for a usage error
+    except (ConfigError, RulePackError) as error:
+        raise click.UsageError(str(error)) from None
+    return choice
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -108,68 +124,123 @@ def cli() -> None:
 
 @cli.command("clean")
 @click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), help="Write cleaned files into DIR, mirroring the input folders.")
+@click.option("--in-place", is_flag=True, help="Rewrite the files themselves, atomically.")
 @click.option("--diff", is_flag=True, help="Print a unified diff of what would be removed; change nothing.")
+@click.option("--keep-empty/--drop-empty", default=True, show_default=True, help="JSONL: keep records left with no text.")
+@batch_options
 @input_format_option
 @rule_options
-def clean_command(paths, diff, input_format, **rule_choice) -> None:
-    """Clean PATHS (or stdin, or '-') and write the text to stdout."""
-    rules = build_rules(**rule_choice)
-    run = Run(input_format)
-    for document in run.documents(paths):
-        result = clean(document.text, rules)
-        if diff:
-            if result.changed:
-                _write(unified_diff(document.name, document.text, result.text).encode())
-        else:
-            _write(encode(document, result.text))
-    sys.exit(run.exit_code)
+def clean_command(paths, out_dir, in_place, diff, keep_empty, include, exclude, field, jobs, quiet, input_format, **rules) -> None:
+    """Clean PATHS (files or folders; stdin when none or '-').
+
+    Cleaned text goes to stdout, or with -o into DIR (the tree mirrored, HTML pages as .txt), or
+    with --in-place back into each file. A summary goes to stderr when files are written.
+    """
+    writes = bool(out_dir or in_place)
+    if out_dir and in_place:
+        raise click.UsageError("choose one of -o/--output and --in-place")
+    if diff and writes:
+        raise click.UsageError("--diff changes nothing; it cannot be combined with -o or --in-place")
+    if writes and (not paths or STDIN in paths):
+        raise click.UsageError("stdin can only be cleaned to stdout; name files or folders to write")
+    if out_dir and (inside := nested_output(out_dir, paths)):
+        raise click.UsageError(f"the output folder {out_dir} is inside the input folder {inside}; it would clean its own output")
+    choice = resolve(exclude=exclude, **rules)
+    settings = Settings(choice.rule_choice, "diff" if diff else "clean", input_format=input_format, field=field, keep_empty=keep_empty)
+    run = BatchRun(paths, settings, choice, include=include, jobs=jobs, quiet=quiet)
+    tally = run.execute(out_dir=out_dir, in_place=in_place, summary=writes)
+    sys.exit(EXIT_ERROR if tally.errors else 0)
 
 
 @cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
+@batch_options
 @input_format_option
 @rule_options
-def check_command(paths, output_format, input_format, **rule_choice) -> None:
+def check_command(paths, output_format, include, exclude, field, jobs, quiet, input_format, **rules) -> None:
     """Report what would be removed as path:line: rule-id text; exit 1 if anything would be."""
-    rules = build_rules(**rule_choice)
-    run = Run(input_format)
-    records: list[dict] = []
-    found = 0
-    for document in run.documents(paths):
-        result = clean(document.text, rules)
-        found += len(result.removals)
-        if output_format == "json":
-            records.extend(finding_record(document.name, r) for r in result.removals)
-        else:
-            rows = (findings_github if output_format == "github" else findings_text)(document.name, result.removals)
-            for row in rows:
-                click.echo(row)
+    choice = resolve(exclude=exclude, **rules)
+    settings = Settings(choice.rule_choice, "check", output_format, input_format=input_format, field=field)
+    run = BatchRun(paths, settings, choice, include=include, jobs=jobs, quiet=quiet)
+    tally = run.execute()
     if output_format == "json":
-        click.echo(findings_json(records))
-    sys.exit(run.exit_code or (EXIT_FINDINGS if found else 0))
+        click.echo(findings_json(run.batch.records))
+    elif not quiet and tally.findings:
+        click.echo(f"{tally.findings} finding(s) in {tally.documents} document(s)", err=True)
+    sys.exit(EXIT_ERROR if tally.errors else EXIT_FINDINGS if tally.findings else 0)
+
+
+class BatchRun:
+    """What clean and check share: walking the paths, running the batch, showing progress."""
+
+    def __init__(self, paths, settings: Settings, choice: Choice, *, include, jobs, quiet):
+        self.paths = paths or (STDIN,)
+        self.settings = settings
+        self.choice = choice
+        self.include = include
+        self.jobs = jobs
+        self.quiet = quiet
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.batch: Batch | None = None
+
+    def execute(self, out_dir: str | None = None, in_place: bool = False, summary: bool = False) -> Tally:
+        walk = Walk(self.include, self.choice.exclude, skip_dirs=[out_dir] if out_dir else [])
+        sources = list(walk.sources(self.paths))
+        single = len(sources) == 1 and not is_jsonl_name(sources[0].path)
+        jobs = 1 if single else self.jobs or os.cpu_count() or 1
+        show = not self.quiet and self.console.is_terminal and (out_dir or in_place or not sys.stdout.isatty())
+        progress = BatchProgress(self.console, sum(_size(s.path) for s in sources), len(sources)) if show else None
+        self.batch = Batch(
+            self.settings,
+            jobs=jobs,
+            out_dir=out_dir,
+            in_place=in_place,
+            progress=progress or (lambda done: None),
+            stderr=lambda line: click.echo(line, err=True),
+        )
+        started = time.perf_counter()
+        with progress or nullcontext():
+            tally = self.batch.run(sources)
+        if summary and not self.quiet:
+            self.console.print(summary_table(tally, walk.skipped, time.perf_counter() - started))
+        return tally
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 @cli.command("explain")
 @click.argument("path", type=click.Path())
 @input_format_option
 @rule_options
-def explain_command(path, input_format, **rule_choice) -> None:
+def explain_command(path, input_format, **rules) -> None:
     """Show PATH with every removal struck through and the rule that made it."""
-    rules = build_rules(**rule_choice)
-    run = Run(input_format)
-    console = Console(highlight=False)
-    for document in run.documents((path,)):
-        result: Result = clean(document.text, rules)
-        explain(console, document.name, document.text, result)
-    sys.exit(run.exit_code)
+    ruleset = resolve(**rules).rules
+    try:
+        document = read_document(path, input_format)
+    except InputError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_ERROR)
+    from rich.console import Console
+
+    explain(Console(highlight=False), document.name, document.text, clean(document.text, ruleset))
 
 
 @cli.command("rules")
 @rule_options
-def rules_command(**rule_choice) -> None:
+def rules_command(**rules) -> None:
     """List the enabled rules: id, kind, languages and description."""
-    Console().print(rules_table(build_rules(**rule_choice)))
+    from rich.console import Console
+
+    Console().print(rules_table(resolve(**rules).rules))
 
 
 def main() -> None:

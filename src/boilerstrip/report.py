@@ -1,17 +1,26 @@
-"""What people and programs see: findings in three formats, explain, the rule table, diffs."""
+"""What people and programs see: findings in three formats, explain, the rule table, diffs,
+progress and the batch summary.
+
+rich is imported where a view is drawn, not at the top: ``boilerstrip --version`` and plain
+``check`` runs should not pay for it (start-up is measured in bench/speed.py).
+"""
 
 from __future__ import annotations
 
 import difflib
 import json
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from .engine import Removal, Result
 from .rules import RuleSet
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .batch import Done, Tally
 
 FORMATS = ("text", "json", "github")
 PREVIEW = 80
@@ -78,6 +87,8 @@ def explain(console: Console, name: str, original: str, result: Result) -> None:
 
     The ``-`` gutter and ``[rule]`` label carry the meaning without colour, for pipes and logs.
     """
+    from rich.text import Text
+
     console.print(Text(f"{name}: {len(result.removals)} removal(s)", style="bold"))
     cursor = 0
     for removal in result.removals:
@@ -93,14 +104,84 @@ def explain(console: Console, name: str, original: str, result: Result) -> None:
 
 
 def _print_kept(console: Console, text: str) -> None:
+    from rich.text import Text
+
     for line in text.splitlines():
         console.print(Text("  " + line), soft_wrap=True)
 
 
 def rules_table(rules: RuleSet) -> Table:
+    from rich.table import Table
+
     table = Table(title=f"{len(rules)} rules", title_justify="left")
     for column in ("id", "kind", "languages", "description"):
         table.add_column(column, overflow="fold")
     for rule in sorted(rules, key=lambda r: r.id):
         table.add_row(rule.id, rule.kind, ",".join(rule.languages), rule.description)
+    return table
+
+
+class BatchProgress:
+    """A progress bar on stderr while a batch runs: files, documents, megabytes, rate, time left."""
+
+    def __init__(self, console: Console, total_bytes: int, total_files: int):
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("[bold]cleaning"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[files]}/{task.fields[total_files]} files"),
+            TextColumn("{task.fields[documents]:,} docs"),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        )
+        self.task = self.progress.add_task("clean", total=total_bytes or None, files=0, total_files=total_files, documents=0)
+        self.files = self.documents = 0
+
+    def __enter__(self) -> BatchProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.stop()
+
+    def __call__(self, done: Done) -> None:
+        self.files += done.tally.files
+        self.documents += done.tally.documents
+        self.progress.update(self.task, advance=done.size, files=self.files, documents=self.documents)
+
+
+def summary_table(tally: Tally, skipped: int, seconds: float) -> Table:
+    """What a batch did, in numbers: the end of a run's output on stderr."""
+    from rich.table import Table
+
+    table = Table(title="boilerstrip", title_justify="left", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    removed = 1 - tally.bytes_out / tally.bytes_in if tally.bytes_in else 0.0
+    rows = [
+        ("files", f"{tally.files:,}"),
+        ("skipped (not text, HTML or JSONL)", f"{skipped:,}"),
+        ("errors", f"{tally.errors:,}"),
+        ("documents", f"{tally.documents:,}"),
+        ("documents changed", f"{tally.changed:,}"),
+        ("documents dropped (empty)", f"{tally.dropped:,}"),
+        ("MB in / out", f"{tally.bytes_in / 1e6:,.2f} / {tally.bytes_out / 1e6:,.2f}"),
+        ("share removed", f"{removed:.1%}"),
+        ("time", f"{seconds:.1f} s ({tally.bytes_in / 1e6 / seconds if seconds else 0:,.1f} MB/s)"),
+    ]
+    rows += [(f"removals: {category}", f"{count:,}") for category, count in sorted(tally.categories.items())]
+    for row in rows:
+        table.add_row(*row)
     return table

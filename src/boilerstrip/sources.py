@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 STDIN = "-"
-FORMATS = ("auto", "text", "html")
+FORMATS = ("auto", "text", "html", "jsonl")
 GZIP_MAGIC = b"\x1f\x8b"
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 HTML_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
@@ -40,6 +40,8 @@ class Document:
     name: str
     text: str
     encoding: str = "utf-8"
+    extracted: bool = False
+    """True when the text was extracted from HTML: then even an unchanged text is new output."""
 
 
 def read_bytes(name: str) -> bytes:
@@ -95,14 +97,18 @@ def extract_html(data: bytes, name: str) -> str:
 
 
 def read_document(name: str, input_format: str = "auto") -> Document:
-    data = read_bytes(name)
+    return document_from_bytes(name, read_bytes(name), input_format)
+
+
+def document_from_bytes(name: str, data: bytes, input_format: str = "auto") -> Document:
+    """Gunzip, extract HTML or decode text: one document, whatever form it came in."""
     if data[:2] == GZIP_MAGIC:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as error:
             raise InputError(name, f"broken gzip data ({error})") from None
     if is_html(name, data, input_format):
-        return Document(name, extract_html(data, name))
+        return Document(name, extract_html(data, name), extracted=True)
     return decode(data, name)
 
 

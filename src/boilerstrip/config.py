@@ -1,0 +1,73 @@
+"""Project settings: ``.boilerstrip.toml``, or ``[tool.boilerstrip]`` in ``pyproject.toml``.
+
+Found from the working directory upward, the first folder with either wins (``.boilerstrip.toml``
+first), as ruff and black find theirs. A flag given on the command line replaces the setting.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DEDICATED = ".boilerstrip.toml"
+PYPROJECT = "pyproject.toml"
+KEYS = ("select", "ignore", "rules", "lang", "exclude")
+
+
+class ConfigError(ValueError):
+    """A settings file we cannot use; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    source: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+    """Extra rule packs, resolved against the folder of the settings file."""
+    lang: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+def find_config(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        dedicated = folder / DEDICATED
+        if dedicated.is_file():
+            return dedicated
+        pyproject = folder / PYPROJECT
+        if pyproject.is_file() and "boilerstrip" in _read(pyproject).get("tool", {}):
+            return pyproject
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    """The settings in ``path`` (a dedicated file or a pyproject), or none when ``path`` is None."""
+    if path is None:
+        return Config()
+    data = _read(path)
+    if path.name == PYPROJECT:
+        data = data.get("tool", {}).get("boilerstrip", {})
+        where = f"{path}: [tool.boilerstrip]"
+    else:
+        where = str(path)
+    unknown = sorted(set(data) - set(KEYS))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(KEYS)})")
+    values = {}
+    for key, value in data.items():
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{where}: key {key!r} must be a list of strings")
+        values[key] = tuple(value)
+    values["rules"] = tuple(str(path.parent / rule) for rule in values.get("rules", ()))
+    return Config(str(path), **values)
+
+
+def _read(path: Path) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from None

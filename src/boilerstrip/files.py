@@ -1,0 +1,181 @@
+"""Files on disk: finding inputs in folders, naming outputs, replacing a file whole or not at all."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from functools import cache
+from pathlib import PurePosixPath
+
+from .sources import HTML_SUFFIXES, STDIN
+
+TEXT_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl",)
+RECOGNISED = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSONL_SUFFIXES)
+"""Suffixes a folder walk picks up, each also with ``.gz`` after it."""
+DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules", "__pycache__")
+"""Folders nobody wants walked, as black and ruff skip them."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file and the name it has below its output folder."""
+
+    path: str
+    relative: str
+    """Path below the folder that was named on the command line (the file's name for a file)."""
+
+
+def base_name(name: str) -> str:
+    """The name without a trailing ``.gz``: what the content is."""
+    return name[:-3] if name.lower().endswith(".gz") else name
+
+
+def is_gzip_name(name: str) -> bool:
+    return name.lower().endswith(".gz")
+
+
+def is_jsonl_name(name: str) -> bool:
+    return base_name(name).lower().endswith(JSONL_SUFFIXES)
+
+
+def is_html_name(name: str) -> bool:
+    return base_name(name).lower().endswith(HTML_SUFFIXES)
+
+
+def is_recognised(name: str) -> bool:
+    return base_name(name).lower().endswith(RECOGNISED)
+
+
+class Walk:
+    """The files to clean under the given paths, in a stable order, and how many were passed over.
+
+    Files named on the command line are always taken (as black and ruff do); inside folders a
+    file is taken when it matches ``include`` (default: a recognised suffix) and no ``exclude``
+    glob. A glob matches the path below the named folder or any single name in it.
+    """
+
+    def __init__(self, include: Iterable[str] = (), exclude: Iterable[str] = (), skip_dirs: Iterable[str] = ()):
+        self.include = tuple(include)
+        self.exclude = (*DEFAULT_EXCLUDE, *exclude)
+        self.skip_dirs = {os.path.realpath(d) for d in skip_dirs}
+        self.skipped = 0
+
+    def sources(self, paths: Iterable[str]) -> Iterator[Source]:
+        for path in paths:
+            if path != STDIN and os.path.isdir(path):
+                yield from self._walk(path)
+            else:
+                yield Source(path, os.path.basename(path) or path)
+
+    def _walk(self, top: str) -> Iterator[Source]:
+        for folder, dirs, names in os.walk(top):
+            below = os.path.relpath(folder, top)
+            prefix = "" if below == "." else below + os.sep
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if not self._excluded(prefix + d) and os.path.realpath(os.path.join(folder, d)) not in self.skip_dirs
+            )
+            for name in sorted(names):
+                relative = prefix + name
+                if self._excluded(relative):
+                    continue
+                if self._included(relative):
+                    yield Source(os.path.join(folder, name), relative)
+                else:
+                    self.skipped += 1
+
+    def _excluded(self, relative: str) -> bool:
+        return _matches(relative, self.exclude)
+
+    def _included(self, relative: str) -> bool:
+        return _matches(relative, self.include) if self.include else is_recognised(relative)
+
+
+def _matches(relative: str, globs: tuple[str, ...]) -> bool:
+    path = PurePosixPath(relative.replace(os.sep, "/"))
+    return any(fnmatch(str(path), glob) or any(fnmatch(part, glob) for part in path.parts) for glob in globs)
+
+
+def output_name(relative: str, html: bool) -> str:
+    """Cleaned HTML is text, so ``page.html(.gz)`` becomes ``page.txt(.gz)``; other names stay."""
+    if not html:
+        return relative
+    gz = ".gz" if is_gzip_name(relative) else ""
+    stem, _suffix = os.path.splitext(base_name(relative))
+    return stem + ".txt" + gz
+
+
+def nested_output(out_dir: str, paths: Iterable[str]) -> str | None:
+    """The input folder that contains ``out_dir``, if any: cleaning it would clean our own output."""
+    out = os.path.realpath(out_dir)
+    for path in paths:
+        if path != STDIN and os.path.isdir(path):
+            top = os.path.realpath(path)
+            if out == top or out.startswith(top + os.sep):
+                return path
+    return None
+
+
+class AtomicFile:
+    """A temporary file beside ``path`` that replaces it on ``commit``; ``discard`` leaves no trace.
+
+    ``os.replace`` within one folder is atomic, so a reader (or a crash) sees the old file or the
+    new one, never a half-written one. ``mode`` keeps the permissions of the file being replaced.
+    """
+
+    def __init__(self, path: str, mode: int | None = None, compress: bool = False):
+        self.path = path
+        folder = os.path.dirname(path) or "."
+        os.makedirs(folder, exist_ok=True)
+        descriptor, self.temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+        self.handle = os.fdopen(descriptor, "wb")
+        self.stream = gzip.GzipFile(fileobj=self.handle, mode="wb", mtime=0) if compress else self.handle
+        self.mode = mode
+
+    def write(self, data: bytes) -> None:
+        self.stream.write(data)
+
+    def commit(self) -> None:
+        try:
+            self.stream.close()
+            self.handle.close()
+            os.chmod(self.temporary, self.mode if self.mode is not None else 0o666 & ~_umask())
+            os.replace(self.temporary, self.path)
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        try:
+            self.stream.close()
+        except (OSError, ValueError):
+            pass  # the data is being thrown away; a failing flush changes nothing
+        self.handle.close()
+        try:
+            os.unlink(self.temporary)
+        except FileNotFoundError:
+            pass
+
+
+def write_atomic(path: str, data: bytes, mode: int | None = None) -> None:
+    target = AtomicFile(path, mode)
+    try:
+        target.write(data)
+    except BaseException:
+        target.discard()
+        raise
+    target.commit()
+
+
+@cache
+def _umask() -> int:
+    """The process umask, read once (mkstemp creates files 0600; an output gets the usual mode)."""
+    current = os.umask(0)
+    os.umask(current)
+    return current

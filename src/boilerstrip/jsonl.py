@@ -1,0 +1,82 @@
+"""JSONL corpora: one JSON object per line, one field cleaned, every other field left alone.
+
+A corpus is read in chunks of lines so memory stays flat however large the file; a line that is
+not a JSON object with a string in the field passes through byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+CHUNK_LINES = 2000
+CHUNK_BYTES = 4 << 20
+"""A chunk is the unit a worker gets: big enough to pay for the trip, small enough to stream."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    first_line: int
+    """1-based number of the chunk's first line in its file."""
+    lines: list[bytes]
+    """Raw lines, each with its own ending."""
+    raw_size: int
+    """Bytes of the file (compressed, for ``.gz``) read for it: what progress counts."""
+
+
+def read_chunks(stream: BinaryIO, position: Callable[[], int] | None = None) -> Iterator[Chunk]:
+    """Lines in chunks; ``position`` tells how far into the file (under any gzip) reading got."""
+    lines: list[bytes] = []
+    size = consumed = 0
+    first = 1
+    for line in stream:
+        lines.append(line)
+        size += len(line)
+        if len(lines) >= CHUNK_LINES or size >= CHUNK_BYTES:
+            now = position() if position else consumed + size
+            yield Chunk(first, lines, now - consumed)
+            first, consumed = first + len(lines), now
+            lines, size = [], 0
+    if lines:
+        now = position() if position else consumed + size
+        yield Chunk(first, lines, now - consumed)
+
+
+def split_ending(line: bytes) -> tuple[bytes, bytes]:
+    if line.endswith(b"\r\n"):
+        return line[:-2], b"\r\n"
+    if line.endswith(b"\n"):
+        return line[:-1], b"\n"
+    return line, b""
+
+
+class RecordError(ValueError):
+    """A line that is not a record we can clean; it is passed through unchanged."""
+
+
+def parse(body: bytes, field: str) -> tuple[dict, str | None]:
+    """The record and the text in ``field`` (None when the record has no such field)."""
+    try:
+        record = json.loads(body)
+    except (ValueError, RecursionError) as error:
+        raise RecordError(f"not valid JSON ({_reason(error)}), passed through unchanged") from None
+    if not isinstance(record, dict):
+        raise RecordError("not a JSON object, passed through unchanged")
+    text = record.get(field)
+    if text is not None and not isinstance(text, str):
+        raise RecordError(f"field {field!r} is not a string, passed through unchanged")
+    return record, text
+
+
+def dump(record: dict) -> bytes:
+    return json.dumps(record, ensure_ascii=False).encode("utf-8")
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, json.JSONDecodeError):
+        return f"{error.msg} at column {error.colno}"
+    if isinstance(error, UnicodeDecodeError):
+        return "not UTF-8"
+    return type(error).__name__
