@@ -67,5 +67,9 @@ def split_lines(text: str) -> list[Line]:
 
 
 def _line(number: int, body: str, ending: str, offset: int) -> Line:
+    if body.isprintable() and "  " not in body and body[:1] not in DECORATION and body[-1:] not in DECORATION:
+        # The usual line: ``isprintable`` rules out every whitespace character but the space, and
+        # a single space between words is what match_text makes; no split needed.
+        return Line(number, body, ending, offset, body.count(" ") + 1, body)
     tokens = body.split()
     return Line(number, body, ending, offset, len(tokens), _joined(tokens))

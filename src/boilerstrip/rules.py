@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
 from .lines import match_text
+from .matcher import RuleSet
 from .regex_safety import nested_quantifier
 
 CATEGORIES = (
@@ -96,45 +97,6 @@ class Rule:
         if self.kind == "span":
             return self.regex.search(text) is not None
         return self.regex.fullmatch(match_text(text)) is not None
-
-
-class RuleSet:
-    """The enabled rules, compiled into one alternation per kind so a line costs one regex call."""
-
-    def __init__(self, rules: Iterable[Rule]):
-        self.rules: tuple[Rule, ...] = tuple(rules)
-        self._by_group: dict[str, Rule] = {}
-        self._line = self._combine(r for r in self.rules if r.kind != "span")
-        self._span = self._combine(r for r in self.rules if r.kind == "span")
-
-    def _combine(self, rules: Iterable[Rule]) -> re.Pattern[str] | None:
-        parts = []
-        for rule in rules:
-            group = f"r{len(self._by_group)}"
-            self._by_group[group] = rule
-            parts.append(f"(?P<{group}>{rule.expression})")
-        return re.compile("|".join(parts)) if parts else None
-
-    def __len__(self) -> int:
-        return len(self.rules)
-
-    def __iter__(self) -> Iterator[Rule]:
-        return iter(self.rules)
-
-    def match_line(self, text: str) -> Rule | None:
-        """The first line or block rule matching the whole line (its ``match_text``), in pack order."""
-        if self._line is None:
-            return None
-        found = self._line.fullmatch(text)
-        return self._by_group[found.lastgroup] if found else None
-
-    def spans(self, text: str) -> Iterator[tuple[int, int, Rule]]:
-        """Non-overlapping span matches inside one line."""
-        if self._span is None:
-            return
-        for found in self._span.finditer(text):
-            if found.end() > found.start():
-                yield found.start(), found.end(), self._by_group[found.lastgroup]
 
 
 def builtin_pack_paths() -> list[Path]:

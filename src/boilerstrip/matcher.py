@@ -1,0 +1,159 @@
+"""The enabled rules compiled for speed: most lines are ruled out without running a regex.
+
+Trying every pattern on every line costs some 50 µs a line, mostly in patterns that may start
+anywhere (``.{0,80}…``). So each pattern's shape (``patterns.py``) decides how it is tried:
+
+- patterns with a known first character are grouped by the first character of the line, and
+  the line runs one combined regex of just the patterns that can start with it;
+- patterns that may start anywhere wait until the line contains one of their needles and is
+  not longer than their longest match.
+
+The answer is the one the single combined regex gave: the first rule, in pack order, with a
+pattern matching the whole line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from typing import TYPE_CHECKING
+
+from .patterns import FOLD_TRAPS, Shape, shape
+
+if TYPE_CHECKING:
+    from .rules import Rule
+
+BROAD_LEAD = 40
+"""A pattern whose first character may be most letters, either case, gains little from grouping
+by it; when it has needles it is searched for instead."""
+_LETTERS = [chr(c) for c in range(ord("a"), ord("z") + 1)] + [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One pattern of one rule, with what its shape lets the matcher skip."""
+
+    order: int
+    rule: Rule
+    pattern: str
+    shape: Shape
+
+    @property
+    def expression(self) -> str:
+        return f"(?{'i' if self.shape.ignore_case else '-i'}:{self.pattern})"
+
+    @property
+    def longest(self) -> float:
+        return float("inf") if self.shape.longest is None else self.shape.longest
+
+
+class RuleSet:
+    """The enabled rules; ``match_line`` and ``spans`` are all the engine asks of them."""
+
+    def __init__(self, rules: Iterable[Rule]):
+        self.rules = tuple(rules)
+        line_rules = [rule for rule in self.rules if rule.kind != "span"]
+        pieces = [
+            _Piece(order, rule, pattern, shape(pattern, rule.case_sensitive))
+            for order, rule in enumerate(line_rules)
+            for pattern in rule.patterns
+        ]
+        searched = [p for p in pieces if p.shape.needles and _is_broad(p.shape.lead)]
+        self._searched = [(p, re.compile(p.expression)) for p in searched]
+        self._searched_longest = max((p.longest for p in searched), default=-1)
+        self._led = [(p, re.compile(p.shape.lead) if p.shape.lead else None) for p in pieces if p not in searched]
+        self._by_first: dict[str, tuple[re.Pattern[str], list[_Piece]] | None] = {}
+        self._combined: dict[tuple[int, ...], tuple[re.Pattern[str], list[_Piece]]] = {}
+        spans = [rule for rule in self.rules if rule.kind == "span"]
+        self._span_rules = spans
+        self._span = re.compile("|".join(f"(?P<s{n}>{rule.expression})" for n, rule in enumerate(spans))) if spans else None
+        span_shapes = [shape(pattern, rule.case_sensitive) for rule in spans for pattern in rule.patterns]
+        self._span_needles = None if any(s.needles is None for s in span_shapes) else span_shapes
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def match_line(self, key: str) -> Rule | None:
+        """The first line or block rule, in pack order, with a pattern matching all of ``key``.
+
+        ``key`` is a line's ``match_text``; no pattern matches an empty one (``rules.py``)."""
+        if not key:
+            return None
+        entry = self._by_first.get(key[0], False)
+        if entry is False:
+            entry = self._by_first[key[0]] = self._dispatch(key[0])
+        best = None
+        if entry is not None:
+            regex, led = entry
+            found = regex.fullmatch(key)
+            if found:
+                best = led[int(found.lastgroup[1:])]
+        if len(key) <= self._searched_longest:
+            best = self._search(key, best)
+        return best.rule if best is not None else None
+
+    def _dispatch(self, first: str) -> tuple[re.Pattern[str], list[_Piece]] | None:
+        """One regex for the patterns that can start with ``first``, shared by every character
+        with the same patterns."""
+        led = [piece for piece, lead in self._led if lead is None or lead.fullmatch(first)]
+        if not led:
+            return None
+        signature = tuple(id(piece) for piece in led)
+        if signature not in self._combined:
+            alternation = "|".join(f"(?P<p{n}>{piece.expression})" for n, piece in enumerate(led))
+            self._combined[signature] = (re.compile(alternation), led)
+        return self._combined[signature]
+
+    def _search(self, key: str, best: _Piece | None) -> _Piece | None:
+        folded = None
+        for piece, regex in self._searched:
+            if best is not None and piece.order >= best.order:
+                break
+            if len(key) > piece.longest:
+                continue
+            if piece.shape.ignore_case:
+                if folded is None:
+                    folded = key.lower()
+                    trapped = not folded.isascii() and any(trap in folded for trap in FOLD_TRAPS)
+                haystack = folded
+            else:
+                haystack, trapped = key, False
+            if (trapped or any(needle in haystack for needle in piece.shape.needles)) and regex.fullmatch(key):
+                return piece
+        return best
+
+    def spans(self, text: str) -> Iterator[tuple[int, int, Rule]]:
+        """Non-overlapping span matches inside one line, skipped when no span needle is in it."""
+        if self._span is None or not self._may_hold_span(text):
+            return
+        for found in self._span.finditer(text):
+            if found.end() > found.start():
+                yield found.start(), found.end(), self._span_rules[int(found.lastgroup[1:])]
+
+    def _may_hold_span(self, text: str) -> bool:
+        if self._span_needles is None:
+            return True
+        folded = None
+        for span_shape in self._span_needles:
+            haystack = text
+            if span_shape.ignore_case:
+                if folded is None:
+                    folded = text.lower()
+                    if not folded.isascii() and any(trap in folded for trap in FOLD_TRAPS):
+                        return True
+                haystack = folded
+            if any(needle in haystack for needle in span_shape.needles):
+                return True
+        return False
+
+
+def _is_broad(lead: str | None) -> bool:
+    if lead is None:
+        return True
+    regex = re.compile(lead)
+    return sum(1 for letter in _LETTERS if regex.fullmatch(letter)) >= BROAD_LEAD

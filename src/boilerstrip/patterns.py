@@ -1,0 +1,310 @@
+"""What a rule pattern can match, read off its parse tree: the cheap tests that let the matcher
+skip a line without running the regex.
+
+- ``lead``: the characters a match can start with, as a one-character regex (None: any);
+- ``needles``: strings of which every match contains at least one (None: none known);
+- ``longest``: the longest line it can match (None: unbounded).
+
+Rules see a line's ``match_text``, whose whitespace runs are single spaces, so ``\\s*`` or ``\\s+``
+matches at most one character there. Each fact over-approximates what the regex accepts: a line
+that fails a test cannot match, so skipping it changes no result (tests compare every line of
+the development corpus and generated text against the plain regex).
+"""
+
+from __future__ import annotations
+
+import re
+import re._parser as sre_parse  # noqa: PLC2701 - the only parser of Python's regex dialect
+from dataclasses import dataclass
+
+from re._constants import (  # noqa: PLC2701
+    ANY,
+    ASSERT,
+    ASSERT_NOT,
+    AT,
+    ATOMIC_GROUP,
+    BRANCH,
+    CATEGORY,
+    CATEGORY_DIGIT,
+    CATEGORY_NOT_DIGIT,
+    CATEGORY_NOT_SPACE,
+    CATEGORY_NOT_WORD,
+    CATEGORY_SPACE,
+    CATEGORY_WORD,
+    IN,
+    LITERAL,
+    MAX_REPEAT,
+    MAXREPEAT,
+    MIN_REPEAT,
+    NEGATE,
+    NOT_LITERAL,
+    POSSESSIVE_REPEAT,
+    RANGE,
+    SUBPATTERN,
+)
+
+_REPEATS = (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT)
+_CATEGORIES = {
+    CATEGORY_DIGIT: r"\d",
+    CATEGORY_NOT_DIGIT: r"\D",
+    CATEGORY_SPACE: r"\s",
+    CATEGORY_NOT_SPACE: r"\S",
+    CATEGORY_WORD: r"\w",
+    CATEGORY_NOT_WORD: r"\W",
+}
+_SPACE_ONLY = ([(IN, [(CATEGORY, CATEGORY_SPACE)])], [(LITERAL, ord(" "))])
+
+
+class _Unknown(Exception):
+    """A construct the analysis does not model: no fact, so no skipping."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    lead: str | None
+    needles: tuple[str, ...] | None
+    """Lower-cased when the pattern ignores case (then they are ASCII, see ``_usable``)."""
+    longest: int | None
+    ignore_case: bool
+
+
+def shape(pattern: str, case_sensitive: bool) -> Shape:
+    ignore_case = not case_sensitive
+    tree = list(sre_parse.parse(f"(?{'-i' if case_sensitive else 'i'}:{pattern})"))
+    lead = needles = longest = None
+    try:
+        atoms, _nullable = _first(tree, False)
+        lead = "|".join(sorted(atoms)) if atoms is not None else None
+    except _Unknown:
+        pass
+    try:
+        found = _needles(tree, False)
+        needles = tuple(sorted(found)) if found else None
+    except _Unknown:
+        pass
+    try:
+        width = _longest(tree)
+        longest = None if width == float("inf") else int(width)
+    except _Unknown:
+        pass
+    return Shape(lead, needles, longest, ignore_case)
+
+
+def _flags(value, ignore_case: bool) -> bool:
+    _group, add, remove, _body = value
+    if add & re.IGNORECASE:
+        return True
+    if remove & re.IGNORECASE:
+        return False
+    return ignore_case
+
+
+def _first(items, ignore_case: bool) -> tuple[set[str] | None, bool]:
+    """The possible first characters of a match (None: any) and whether it can be empty."""
+    atoms: set[str] | None = set()
+    for op, value in items:
+        item_atoms, nullable = _first_of(op, value, ignore_case)
+        atoms = None if atoms is None or item_atoms is None else atoms | item_atoms
+        if not nullable:
+            return atoms, False
+    return atoms, True
+
+
+def _first_of(op, value, ignore_case: bool) -> tuple[set[str] | None, bool]:
+    scoped = "(?i:{})" if ignore_case else "(?-i:{})"
+    if op is LITERAL:
+        return {scoped.format(re.escape(chr(value)))}, False
+    if op is NOT_LITERAL:
+        return {scoped.format(f"[^{re.escape(chr(value))}]")}, False
+    if op is IN:
+        return {scoped.format(_class(value))}, False
+    if op is ANY:
+        return None, False
+    if op is CATEGORY:
+        return {_category(value)}, False
+    if op is BRANCH:
+        atoms: set[str] | None = set()
+        nullable = False
+        for branch in value[1]:
+            branch_atoms, branch_nullable = _first(branch, ignore_case)
+            atoms = None if atoms is None or branch_atoms is None else atoms | branch_atoms
+            nullable = nullable or branch_nullable
+        return atoms, nullable
+    if op is SUBPATTERN:
+        return _first(value[-1], _flags(value, ignore_case))
+    if op is ATOMIC_GROUP:
+        return _first(value, ignore_case)
+    if op in _REPEATS:
+        low, _high, body = value
+        atoms, nullable = _first(body, ignore_case)
+        return atoms, nullable or low == 0
+    if op in (AT, ASSERT, ASSERT_NOT):
+        return set(), True  # zero width: the next item supplies the first character
+    raise _Unknown(op)
+
+
+def _class(items) -> str:
+    parts = []
+    for op, value in items:
+        if op is NEGATE:
+            parts.insert(0, "^")
+        elif op is LITERAL:
+            parts.append(re.escape(chr(value)))
+        elif op is RANGE:
+            parts.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+        elif op is CATEGORY:
+            parts.append(_category(value))
+        else:
+            raise _Unknown(op)
+    return "[" + "".join(parts) + "]"
+
+
+def _category(value) -> str:
+    if value not in _CATEGORIES:
+        raise _Unknown(value)
+    return _CATEGORIES[value]
+
+
+def _needles(items, ignore_case: bool) -> set[str] | None:
+    """Strings of which a match of ``items`` must contain one; the most selective set found.
+
+    Runs of items with a few exact spellings multiply out (``(?:if|when) you`` gives "if you" and
+    "when you"), and a set whose members share a long stretch becomes that one stretch."""
+    candidates: list[set[str]] = []
+    run: set[str] = {""}
+    for op, value in items:
+        spellings = _exact(op, value, ignore_case)
+        if spellings is not None and len(run) * len(spellings) <= MAX_NEEDLES:
+            if len(spellings) > 1:
+                candidates.append(run)
+            run = {head + tail for head in run for tail in spellings}
+            continue
+        candidates.append(run)
+        run = spellings if spellings is not None else {""}
+        found = _needles_of(op, value, ignore_case) if spellings is None else None
+        if found:
+            candidates.append(found)
+    candidates.append(run)
+    usable = [_shared(folded) for c in candidates if "" not in c and (folded := _usable(c, ignore_case))]
+    return max(usable, key=_selectivity, default=None)
+
+
+def _shared(needles: set[str]) -> set[str]:
+    """The longest stretch every needle contains, when it is long enough to test alone."""
+    if len(needles) == 1:
+        return needles
+    shortest = min(needles, key=len)
+    for size in range(len(shortest), 0, -1):
+        for start in range(len(shortest) - size + 1):
+            stretch = shortest[start : start + size]
+            if (size >= SHARED_STRETCH or not stretch.isalnum() and not stretch.isspace()) and all(
+                stretch in needle for needle in needles
+            ):
+                return {stretch}
+    return needles
+
+
+SHARED_STRETCH = 4
+"""Shorter shared stretches are too common to test alone, unless punctuation (``[`` in "[VIDEO]")."""
+MAX_NEEDLES = 32
+
+
+def _exact(op, value, ignore_case: bool) -> set[str] | None:
+    """Every string the item can match, when that is a short list."""
+    if op is LITERAL:
+        return {chr(value)}
+    if op is IN and all(member_op is LITERAL for member_op, _ in value) and len(value) <= MAX_NEEDLES:
+        return {chr(member) for _, member in value}
+    if op in (AT, ASSERT, ASSERT_NOT):
+        return {""}
+    if op is SUBPATTERN and _flags(value, ignore_case) == ignore_case:
+        return _exact_sequence(value[-1], ignore_case)
+    if op is BRANCH:
+        union: set[str] = set()
+        for branch in value[1]:
+            spellings = _exact_sequence(branch, ignore_case)
+            if spellings is None:
+                return None
+            union |= spellings
+        return union if len(union) <= MAX_NEEDLES else None
+    if op in _REPEATS and value[1] == 1:
+        spellings = _exact_sequence(value[2], ignore_case)
+        return None if spellings is None else spellings | ({""} if value[0] == 0 else set())
+    return None
+
+
+def _exact_sequence(items, ignore_case: bool) -> set[str] | None:
+    spellings = {""}
+    for op, value in items:
+        tails = _exact(op, value, ignore_case)
+        if tails is None or len(spellings) * len(tails) > MAX_NEEDLES:
+            return None
+        spellings = {head + tail for head in spellings for tail in tails}
+    return spellings
+
+
+def _needles_of(op, value, ignore_case: bool) -> set[str] | None:
+    if op is SUBPATTERN:
+        return _needles(value[-1], _flags(value, ignore_case))
+    if op is BRANCH:
+        union: set[str] = set()
+        for branch in value[1]:
+            found = _needles(branch, ignore_case)
+            if not found:
+                return None
+            union |= found
+        return union
+    if op in _REPEATS and value[0] >= 1:
+        return _needles(value[2], ignore_case)
+    return None
+
+
+def _usable(needles: set[str], ignore_case: bool) -> set[str] | None:
+    """Needles the matcher can test with ``in``: lower-cased, when case is ignored, and cut to
+    their longest stretch of ASCII or caseless characters (``©``), where ``str.lower`` agrees
+    with the regex engine's case folding (but for the characters in ``FOLD_TRAPS``)."""
+    if not ignore_case:
+        return needles
+    stretches = {max(_FOLDS_AS_RE.split(needle), key=len).lower() for needle in needles}
+    return None if "" in stretches else stretches
+
+
+_FOLDS_AS_RE = re.compile(r"[^\x00-\x7f©®ⓒ℗™–—„“”‘’«»·•|/\[\]]+")
+
+
+FOLD_TRAPS = ("ı", "ſ", "\u0307")
+"""Where ``str.lower`` and ``re.IGNORECASE`` disagree about ASCII letters: dotless i and long s
+match i and s under IGNORECASE, and İ lowers to i plus a combining dot (U+0307)."""
+
+
+def _selectivity(needles: set[str]) -> tuple[int, int]:
+    """Longer needles are rarer (up to a point), and so is punctuation; fewer needles are fewer
+    tests."""
+    rarity = min(len(needle) if any(c.isalnum() for c in needle) else 3 for needle in needles)
+    return min(rarity, 5), -len(needles)
+
+
+def _longest(items) -> float:
+    total = 0.0
+    for op, value in items:
+        total += _longest_of(op, value)
+    return total
+
+
+def _longest_of(op, value) -> float:
+    if op in (LITERAL, NOT_LITERAL, IN, ANY, CATEGORY):
+        return 1
+    if op is BRANCH:
+        return max(_longest(branch) for branch in value[1])
+    if op is SUBPATTERN:
+        return _longest(value[-1])
+    if op is ATOMIC_GROUP:
+        return _longest(value)
+    if op in _REPEATS:
+        _low, high, body = value
+        if list(body) in _SPACE_ONLY:
+            return min(high, 1)  # match_text has no runs of whitespace
+        return float("inf") if high == MAXREPEAT else high * _longest(body)
+    if op in (AT, ASSERT, ASSERT_NOT):
+        return 0
+    raise _Unknown(op)

@@ -1,0 +1,128 @@
+"""The fast matcher gives exactly the answers of the plain regex it stands in for.
+
+The reference is what the matcher replaced: one alternation of every rule, tried on every line.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from boilerstrip.lines import DECORATION, _joined, match_text, split_lines
+from boilerstrip.patterns import FOLD_TRAPS, shape
+from boilerstrip.rules import load_rules
+
+RULES = load_rules()
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def reference(rules):
+    line_rules = [rule for rule in rules if rule.kind != "span"]
+    combined = re.compile("|".join(f"(?P<r{n}>{rule.expression})" for n, rule in enumerate(line_rules)))
+    spans = [rule for rule in rules if rule.kind == "span"]
+    span_regex = re.compile("|".join(f"(?P<s{n}>{rule.expression})" for n, rule in enumerate(spans)))
+
+    def match(key):
+        found = combined.fullmatch(key) if key else None
+        return line_rules[int(found.lastgroup[1:])] if found else None
+
+    def span_list(text):
+        return [
+            (f.start(), f.end(), spans[int(f.lastgroup[1:])]) for f in span_regex.finditer(text) if f.end() > f.start()
+        ]
+
+    return match, span_list
+
+
+MATCH, SPANS = reference(RULES)
+
+
+def assert_same(text: str) -> None:
+    for line in split_lines(text):
+        assert RULES.match_line(line.key) is MATCH(line.key), line.key
+        assert list(RULES.spans(line.text)) == SPANS(line.text), line.text
+
+
+def corpus_texts():
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    if DATA.is_dir():
+        texts += [path.read_text(encoding="utf-8") for path in sorted(DATA.glob("*/text/standard/*.txt"))]
+    return texts
+
+
+def test_every_line_of_the_development_corpus():
+    texts = corpus_texts()
+    assert len(texts) > 3
+    for text in texts:
+        assert_same(text)
+
+
+def test_every_example_and_counterexample_in_any_case():
+    for rule in RULES:
+        for example in [*rule.examples, *rule.counterexamples]:
+            for variant in (example, example.upper(), example.lower(), example.swapcase()):
+                assert_same(variant)
+
+
+FRAGMENTS = [example for rule in RULES for example in rule.examples]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(FRAGMENTS),
+            st.sampled_from(FOLD_TRAPS + ("İ", "K", "ẞ", "\u00a0", "\t", " ", "©", "|", "[", "(")),
+            st.text(max_size=12),
+        ),
+        max_size=8,
+    ),
+    st.sampled_from([str, str.upper, str.lower, str.swapcase]),
+)
+def test_generated_lines_built_from_rule_examples(parts, case):
+    assert_same(case("".join(parts)))
+
+
+def test_fold_traps_are_the_only_characters_where_lower_and_ignorecase_disagree_on_ascii():
+    """Every character that IGNORECASE treats as an ASCII letter lowers to it, or is a trap."""
+    letter = re.compile(r"(?i)[a-z]")
+    for code in range(128, sys.maxunicode + 1):
+        char = chr(code)
+        if letter.fullmatch(char) and not (char.lower().isascii() and letter.fullmatch(char.lower())):
+            assert any(trap in char.lower() for trap in FOLD_TRAPS), hex(code)
+
+
+def test_only_the_space_is_both_printable_and_whitespace():
+    """The fast path in ``lines._line`` relies on it."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char.isspace() and char.isprintable():
+            assert char == " "
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab •|\u00a0\t*") + ["x"]), max_size=20))
+def test_fast_line_path_equals_the_general_one(body):
+    line = split_lines(body + "\n")[0] if body else None
+    if line is not None:
+        assert line.key == _joined(body.split()) == match_text(body)
+        assert line.words == len(body.split())
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needles"),
+    [
+        ("(?:if|when) you buy.{0,20}", (" you buy",)),
+        (".{0,80}(?:Kiosk|Bahnhofskiosk)", ("kiosk",)),
+        (r"[^©]{1,9}\s*©\s*\w+", ("©",)),
+    ],
+)
+def test_needles_are_required_and_folded(pattern, needles):
+    assert shape(pattern, case_sensitive=False).needles == needles
+
+
+def test_decoration_does_not_include_letters():
+    assert not any(c.isalnum() for c in DECORATION)
