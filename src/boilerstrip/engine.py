@@ -184,12 +184,18 @@ def _absorb_blank_lines(lines: list[Line], marks: list[_Mark | None]) -> None:
 def _render(text: str, lines: list[Line], marks: list[_Mark | None], rules: RuleSet) -> Result:
     pieces: list[str] = []
     removals: list[Removal] = []
+    run: list[Line] = []  # consecutive lines taken by one rule in one way: one removal
+    run_mark: _Mark | None = None
     for line, mark in zip(lines, marks):
         spans = [] if mark is not None or line.is_blank else list(rules.spans(line.text))
         if spans and _covers_line(line.text, spans):
             mark = _Mark(spans[0][2])
+        if run and (mark is None or (mark.rule.id, mark.context) != (run_mark.rule.id, run_mark.context)):
+            removals.append(_line_removal(run, run_mark))
+            run = []
         if mark is not None:
-            _add_line_removal(removals, line, mark)
+            run.append(line)
+            run_mark = mark
             continue
         cursor = 0
         for start, end, rule in spans:
@@ -199,6 +205,8 @@ def _render(text: str, lines: list[Line], marks: list[_Mark | None], rules: Rule
             )
             cursor = end
         pieces.append(line.text[cursor:] + line.ending)
+    if run:
+        removals.append(_line_removal(run, run_mark))
     if not removals:
         return Result(text, ())
     return Result("".join(pieces), tuple(removals))
@@ -215,12 +223,7 @@ def _covers_line(text: str, spans: list[tuple[int, int, Rule]]) -> bool:
     return not "".join(rest).strip()
 
 
-def _add_line_removal(removals: list[Removal], line: Line, mark: _Mark) -> None:
-    """Consecutive lines taken by the same rule in the same way are one removal."""
-    whole = line.text + line.ending
-    if removals:
-        last = removals[-1]
-        if last.rule == mark.rule.id and last.context == mark.context and last.end == line.offset:
-            removals[-1] = Removal(last.line, line.number, last.start, line.end, last.text + whole, last.rule, last.context)
-            return
-    removals.append(Removal(line.number, line.number, line.offset, line.end, whole, mark.rule.id, mark.context))
+def _line_removal(run: list[Line], mark: _Mark) -> Removal:
+    first, last = run[0], run[-1]
+    text = "".join(line.text + line.ending for line in run)
+    return Removal(first.number, last.number, first.offset, last.end, text, mark.rule.id, mark.context)

@@ -61,7 +61,9 @@ class RuleSet:
             for pattern in rule.patterns
         ]
         searched = [p for p in pieces if p.shape.needles and _is_broad(p.shape.lead)]
-        self._searched = [(p, re.compile(p.expression)) for p in searched]
+        self._searched = [
+            (p.order, p.longest, p.shape.needles, p.shape.ignore_case, re.compile(p.expression), p) for p in searched
+        ]
         self._searched_longest = max((p.longest for p in searched), default=-1)
         self._led = [(p, re.compile(p.shape.lead) if p.shape.lead else None) for p in pieces if p not in searched]
         self._by_first: dict[str, tuple[re.Pattern[str], list[_Piece]] | None] = {}
@@ -110,20 +112,31 @@ class RuleSet:
         return self._combined[signature]
 
     def _search(self, key: str, best: _Piece | None) -> _Piece | None:
+        """The first searched pattern before ``best`` whose needle is in ``key`` and that matches.
+
+        A plain loop over tuples: this runs for most lines, and ``any()`` costs more than it."""
+        limit = best.order if best is not None else len(self.rules)
+        size = len(key)
         folded = None
-        for piece, regex in self._searched:
-            if best is not None and piece.order >= best.order:
+        trapped = False
+        for order, longest, needles, ignore_case, regex, piece in self._searched:
+            if order >= limit:
                 break
-            if len(key) > piece.longest:
+            if size > longest:
                 continue
-            if piece.shape.ignore_case:
+            haystack = key
+            if ignore_case:
                 if folded is None:
                     folded = key.lower()
                     trapped = not folded.isascii() and any(trap in folded for trap in FOLD_TRAPS)
                 haystack = folded
-            else:
-                haystack, trapped = key, False
-            if (trapped or any(needle in haystack for needle in piece.shape.needles)) and regex.fullmatch(key):
+            if not (ignore_case and trapped):
+                for needle in needles:
+                    if needle in haystack:
+                        break
+                else:
+                    continue
+            if regex.fullmatch(key):
                 return piece
         return best
 
