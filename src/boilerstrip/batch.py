@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from .engine import Result, clean
-from .files import AtomicFile, Source, is_gzip_name, is_html_name, is_jsonl_name, output_name, write_atomic
+from .files import AtomicFile, Source, file_size, is_gzip_name, is_html_name, is_jsonl_name, output_name, write_atomic
 from .jsonl import Chunk, RecordError, dump, parse, read_chunks, split_ending
 from .report import finding_record, findings_github, findings_text, unified_diff
 from .rules import RuleSet, load_rules
@@ -343,7 +343,7 @@ class Batch:
                 self._send_bundle(pipeline)
                 pipeline.after(lambda: self._emit(refused))
                 return
-            unit = FileUnit(source.path, self._target(source), self.in_place, size=_file_size(source.path))
+            unit = FileUnit(source.path, self._target(source), self.in_place, size=file_size(source.path))
         self._bundle.append(unit)
         if len(self._bundle) >= BUNDLE_FILES or sum(u.size for u in self._bundle) >= BUNDLE_BYTES:
             self._send_bundle(pipeline)
@@ -471,10 +471,3 @@ def _open_binary(name: str) -> Iterator[tuple[BinaryIO, Callable[[], int] | None
     finally:
         if name != STDIN:
             raw.close()
-
-
-def _file_size(name: str) -> int:
-    try:
-        return os.path.getsize(name)
-    except OSError:
-        return 0

@@ -20,7 +20,7 @@ from . import __version__
 from .batch import Batch, Settings, Tally
 from .config import Config, ConfigError, find_config, load_config
 from .engine import clean
-from .files import Walk, is_jsonl_name, nested_output
+from .files import Walk, file_size, is_jsonl_name, nested_output
 from .report import FORMATS, BatchProgress, explain, findings_json, rules_table, summary_table
 from .rules import RulePackError, RuleSet, load_rules
 from .sources import FORMATS as INPUT_FORMATS
@@ -193,7 +193,7 @@ class BatchRun:
         single = len(sources) == 1 and not is_jsonl_name(sources[0].path)
         jobs = 1 if single else self.jobs or os.cpu_count() or 1
         show = not self.quiet and self.console.is_terminal and (out_dir or in_place or not sys.stdout.isatty())
-        progress = BatchProgress(self.console, sum(_size(s.path) for s in sources), len(sources)) if show else None
+        progress = BatchProgress(self.console, sum(file_size(s.path) for s in sources), len(sources)) if show else None
         self.batch = Batch(
             self.settings,
             jobs=jobs,
@@ -208,13 +208,6 @@ class BatchRun:
         if summary and not self.quiet:
             self.console.print(summary_table(tally, walk.skipped, time.perf_counter() - started))
         return tally
-
-
-def _size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
 
 
 @cli.command("explain")

@@ -102,6 +102,14 @@ def _matches(relative: str, globs: tuple[str, ...]) -> bool:
     return any(fnmatch(str(path), glob) or any(fnmatch(part, glob) for part in path.parts) for glob in globs)
 
 
+def file_size(name: str) -> int:
+    """Bytes on disk, or 0 for what cannot be read: progress only, reading reports the error."""
+    try:
+        return os.path.getsize(name)
+    except OSError:
+        return 0
+
+
 def output_name(relative: str, html: bool) -> str:
     """Cleaned HTML is text, so ``page.html(.gz)`` becomes ``page.txt(.gz)``; other names stay."""
     if not html:
