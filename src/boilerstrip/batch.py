@@ -24,7 +24,7 @@ from .files import AtomicFile, Source, file_size, is_gzip_name, is_html_name, is
 from .jsonl import Chunk, RecordError, dump, parse, read_chunks, split_ending
 from .report import finding_record, findings_github, findings_text, unified_diff
 from .rules import RuleSet, load_rules
-from .sources import GZIP_MAGIC, STDIN, InputError, document_from_bytes, encode, read_bytes
+from .sources import GZIP_MAGIC, STDIN, InputError, document_from_bytes, encode, open_input, read_bytes
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -457,14 +457,7 @@ def _open_binary(name: str) -> Iterator[tuple[BinaryIO, Callable[[], int] | None
         if not hasattr(raw, "peek"):
             raw = io.BufferedReader(raw)  # a replaced stdin (tests, embedding) may lack peek
     else:
-        if os.path.isdir(name):
-            raise InputError(name, "is a directory")
-        try:
-            raw = open(name, "rb")  # noqa: SIM115 - closed below
-        except FileNotFoundError:
-            raise InputError(name, "no such file") from None
-        except PermissionError:
-            raise InputError(name, "permission denied") from None
+        raw = open_input(name)
         position = raw.tell
     try:
         yield (gzip.GzipFile(fileobj=raw, mode="rb") if raw.peek(2)[:2] == GZIP_MAGIC else raw), position

@@ -12,6 +12,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 STDIN = "-"
 FORMATS = ("auto", "text", "html", "jsonl")
@@ -47,19 +48,29 @@ class Document:
 def read_bytes(name: str) -> bytes:
     if name == STDIN:
         return sys.stdin.buffer.read()
-    path = Path(name)
+    with open_input(name) as handle:
+        try:
+            return handle.read()
+        except OSError as error:
+            raise input_error(name, error) from None
+
+
+def open_input(name: str) -> BinaryIO:
+    """A named input opened for reading, or the ``InputError`` saying why it cannot be."""
+    if Path(name).is_dir():
+        raise InputError(name, "is a directory")
     try:
-        if path.is_dir():
-            raise InputError(name, "is a directory")
-        return path.read_bytes()
-    except InputError:
-        raise
-    except FileNotFoundError:
-        raise InputError(name, "no such file") from None
-    except PermissionError:
-        raise InputError(name, "permission denied") from None
+        return open(name, "rb")  # noqa: SIM115 - the caller closes it
     except OSError as error:
-        raise InputError(name, error.strerror or str(error)) from None
+        raise input_error(name, error) from None
+
+
+def input_error(name: str, error: OSError) -> InputError:
+    if isinstance(error, FileNotFoundError):
+        return InputError(name, "no such file")
+    if isinstance(error, PermissionError):
+        return InputError(name, "permission denied")
+    return InputError(name, error.strerror or str(error))
 
 
 def decode(data: bytes, name: str) -> Document:
