@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from boilerstrip.lines import DECORATION, _joined, match_text, split_lines
-from boilerstrip.patterns import FOLD_TRAPS, shape
+from boilerstrip.patterns import _ODD_FOLDS, BLANKS, FOLD_TRAPS, gate, shape
 from boilerstrip.rules import load_rules
 
 RULES = load_rules()
@@ -42,9 +42,15 @@ MATCH, SPANS = reference(RULES)
 
 
 def assert_same(text: str) -> None:
+    """The matcher, line by line and behind the document's screen, answers as the plain regex."""
+    screen = RULES.screen(text)
     for line in split_lines(text):
-        assert RULES.match_line(line.key) is MATCH(line.key), line.key
-        assert list(RULES.spans(line.text)) == SPANS(line.text), line.text
+        expected, expected_spans = MATCH(line.key), SPANS(line.text)
+        assert RULES.match_line(line.key) is expected, line.key
+        assert list(RULES.spans(line.text)) == expected_spans, line.text
+        assert screen.match(line) is expected, line.key
+        assert list(screen.spans(line)) == expected_spans, line.text
+        assert not screen.idle or (expected is None and not expected_spans), line.text
 
 
 def corpus_texts():
@@ -76,7 +82,9 @@ FRAGMENTS = [example for rule in RULES for example in rule.examples]
     st.lists(
         st.one_of(
             st.sampled_from(FRAGMENTS),
-            st.sampled_from(FOLD_TRAPS + ("İ", "K", "ẞ", "\u00a0", "\t", " ", "©", "|", "[", "(")),
+            st.sampled_from(
+                FOLD_TRAPS + ("İ", "K", "ẞ", "\u00a0", "\t", " ", "  ", "\n", "\r\n", "\r", "• ", "©", "|", "[", "(")
+            ),
             st.text(max_size=12),
         ),
         max_size=8,
@@ -88,12 +96,47 @@ def test_generated_lines_built_from_rule_examples(parts, case):
 
 
 def test_fold_traps_are_the_only_characters_where_lower_and_ignorecase_disagree_on_ascii():
-    """Every character that IGNORECASE treats as an ASCII letter lowers to it, or is a trap."""
+    """Every character that IGNORECASE treats as an ASCII letter lowers to it, or is a trap; and
+    those are the only non-ASCII letters a gate refuses (``patterns._ODD_FOLDS``)."""
     letter = re.compile(r"(?i)[a-z]")
     for code in range(128, sys.maxunicode + 1):
         char = chr(code)
-        if letter.fullmatch(char) and not (char.lower().isascii() and letter.fullmatch(char.lower())):
-            assert any(trap in char.lower() for trap in FOLD_TRAPS), hex(code)
+        if letter.fullmatch(char):
+            assert char in _ODD_FOLDS, hex(code)
+            if not (char.lower().isascii() and letter.fullmatch(char.lower())):
+                assert any(trap in char.lower() for trap in FOLD_TRAPS), hex(code)
+
+
+def test_blanks_are_the_whitespace_but_the_line_break():
+    blank = re.compile(f"[{BLANKS}]")
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert bool(blank.fullmatch(char)) == (char.isspace() and char != "\n"), hex(code)
+
+
+def test_every_shipped_pattern_with_a_known_start_has_a_gate():
+    """A pattern without one sends every line of every document to the slow path."""
+    ungated = [needles for needles, _folded in RULES._led_gates.ungated + RULES._span_gates.ungated]
+    assert all(needles for needles in ungated)
+    assert len(ungated) <= 1
+
+
+@pytest.mark.parametrize(
+    ("pattern", "case_sensitive", "line", "gated"),
+    [
+        ("Mehr zum Thema", False, "MEHR\u00a0 zum\tThema", True),  # any run of whitespace for a space
+        ("Mehr zum Thema", False, "Mehr vom Thema", False),
+        ("Übersicht", False, "ÜBERSICHT", True),  # non-ASCII letters: any non-ASCII character
+        ("Übersicht", False, "Ubersicht", False),
+        (r"(?=[^a-z]*[A-Z]{3})[^a-z|\s]{1,30}(?: [^a-z|\s]{1,30}){5,}", True, "THE FINAL SIX WORDS ARE HERE", True),
+        (r"(?=[^a-z]*[A-Z]{3})[^a-z|\s]{1,30}(?: [^a-z|\s]{1,30}){5,}", True, "The final six words are here", False),
+    ],
+)
+def test_a_gate_accepts_the_raw_line_of_every_match(pattern, case_sensitive, line, gated):
+    folded = not case_sensitive
+    paths = gate(pattern, case_sensitive, folded)
+    regex = re.compile("(?:" + "|".join("".join(atoms) for atoms in paths) + ")")
+    assert bool(regex.match(line.lower() if folded else line)) == gated
 
 
 def test_only_the_space_is_both_printable_and_whitespace():
@@ -115,7 +158,7 @@ def test_fast_line_path_equals_the_general_one(body):
 @pytest.mark.parametrize(
     ("pattern", "needles"),
     [
-        ("(?:if|when) you buy.{0,20}", (" you buy",)),
+        ("(?:if|when) you buy.{0,20}", ("when", "you")),  # space-free: a line may hold a run of whitespace
         (".{0,80}(?:Kiosk|Bahnhofskiosk)", ("kiosk",)),
         (r"[^©]{1,9}\s*©\s*\w+", ("©",)),
     ],

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lines import Line, split_lines
+from .matcher import Screen
 from .rules import Rule, RuleSet, load_rules
 
 SHORT_WORDS = 12
@@ -64,21 +65,24 @@ class _Mark:
 def clean(text: str, rules: RuleSet | None = None) -> Result:
     """Remove boilerplate from one document. ``rules`` defaults to every shipped rule."""
     rules = rules if rules is not None else load_rules()
+    screen = rules.screen(text)
+    if screen.idle:
+        return Result(text, ())
     lines = split_lines(text)
-    marks, weak = _classify(lines, rules)
+    marks, weak = _classify(lines, screen)
     _resolve_context(lines, marks, weak)
     _absorb_blank_lines(lines, marks)
-    return _render(text, lines, marks, rules)
+    return _render(text, lines, marks, screen)
 
 
-def _classify(lines: list[Line], rules: RuleSet) -> tuple[list[_Mark | None], dict[int, Rule]]:
+def _classify(lines: list[Line], rules: Screen) -> tuple[list[_Mark | None], dict[int, Rule]]:
     """Mark what the rules are sure of; weak matches wait for their neighbours' verdict."""
     marks: list[_Mark | None] = [None] * len(lines)
     weak: dict[int, Rule] = {}
     index = 0
     while index < len(lines):
         line = lines[index]
-        rule = None if line.is_blank else rules.match_line(line.key)
+        rule = None if line.is_blank else rules.match(line)
         if rule is None:
             index += 1
         elif rule.kind == "block":
@@ -93,7 +97,7 @@ def _classify(lines: list[Line], rules: RuleSet) -> tuple[list[_Mark | None], di
     return marks, weak
 
 
-def _mark_block(lines, marks, start: int, rule: Rule, rules: RuleSet) -> int:
+def _mark_block(lines, marks, start: int, rule: Rule, rules: Screen) -> int:
     """Extend a block over what follows its opening line; returns the index to go on from.
 
     A ``short`` block that ends at a long paragraph leaves its last short line undecided: it may
@@ -115,7 +119,7 @@ def _mark_block(lines, marks, start: int, rule: Rule, rules: RuleSet) -> int:
     if stopped_by_text and taken:
         index = taken.pop()
     for position in taken:
-        own = rules.match_line(lines[position].key)
+        own = rules.match(lines[position])
         marks[position] = _Mark(own) if own is not None and own.kind != "block" else _Mark(rule, context=True)
     return index
 
@@ -181,13 +185,13 @@ def _absorb_blank_lines(lines: list[Line], marks: list[_Mark | None]) -> None:
         index = stop
 
 
-def _render(text: str, lines: list[Line], marks: list[_Mark | None], rules: RuleSet) -> Result:
+def _render(text: str, lines: list[Line], marks: list[_Mark | None], rules: Screen) -> Result:
     pieces: list[str] = []
     removals: list[Removal] = []
     run: list[Line] = []  # consecutive lines taken by one rule in one way: one removal
     run_mark: _Mark | None = None
     for line, mark in zip(lines, marks):
-        spans = [] if mark is not None or line.is_blank else list(rules.spans(line.text))
+        spans = [] if mark is not None or line.is_blank else list(rules.spans(line))
         if spans and _covers_line(line.text, spans):
             mark = _Mark(spans[0][2])
         if run and (mark is None or (mark.rule.id, mark.context) != (run_mark.rule.id, run_mark.context)):

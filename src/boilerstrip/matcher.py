@@ -8,6 +8,10 @@ anywhere (``.{0,80}…``). So each pattern's shape (``patterns.py``) decides how
 - patterns that may start anywhere wait until the line contains one of their needles and is
   not longer than their longest match.
 
+Most documents need even less: ``RuleSet.screen`` runs each pattern's gate (``patterns.gate``)
+once over the whole document, in C, and the lines no gate stopped at, in documents holding
+none of the needles, are never looked at one by one.
+
 The answer is the one the single combined regex gave: the first rule, in pack order, with a
 pattern matching the whole line.
 """
@@ -18,11 +22,15 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from .patterns import FOLD_TRAPS, Shape, shape
+from ahocorasick_rs import AhoCorasick
+
+from .lines import DECORATION
+from .patterns import BLANKS, FOLD_TRAPS, Shape, gate, shape
 
 if TYPE_CHECKING:
+    from .lines import Line
     from .rules import Rule
 
 BROAD_LEAD = 40
@@ -50,7 +58,7 @@ class _Piece:
 
 
 class RuleSet:
-    """The enabled rules; ``match_line`` and ``spans`` are all the engine asks of them."""
+    """The enabled rules; ``screen`` a document, then ask its ``Screen`` about each line."""
 
     def __init__(self, rules: Iterable[Rule]):
         self.rules = tuple(rules)
@@ -61,17 +69,22 @@ class RuleSet:
             for pattern in rule.patterns
         ]
         searched = [p for p in pieces if p.shape.needles and _is_broad(p.shape.lead)]
-        self._searched = [
-            (p.order, p.longest, p.shape.needles, p.shape.ignore_case, re.compile(p.expression), p) for p in searched
-        ]
-        self._searched_longest = max((p.longest for p in searched), default=-1)
-        self._led = [(p, re.compile(p.shape.lead) if p.shape.lead else None) for p in pieces if p not in searched]
+        self._searched = tuple(
+            _Searched(p.order, p.longest, p.shape.needles, p.shape.ignore_case, re.compile(p.expression), p)
+            for p in searched
+        )
+        self._needle_finders = _needle_finders(self._searched)
+        led = [p for p in pieces if p not in searched]
+        self._led = [(p, re.compile(p.shape.lead) if p.shape.lead else None) for p in led]
         self._by_first: dict[str, tuple[re.Pattern[str], list[_Piece]] | None] = {}
         self._combined: dict[tuple[int, ...], tuple[re.Pattern[str], list[_Piece]]] = {}
+        self._led_gates = _gates(((p.pattern, p.rule.case_sensitive) for p in led), _LINE_START, anchored=True)
         spans = [rule for rule in self.rules if rule.kind == "span"]
         self._span_rules = spans
         self._span = re.compile("|".join(f"(?P<s{n}>{rule.expression})" for n, rule in enumerate(spans))) if spans else None
-        span_shapes = [shape(pattern, rule.case_sensitive) for rule in spans for pattern in rule.patterns]
+        span_patterns = [(pattern, rule.case_sensitive) for rule in spans for pattern in rule.patterns]
+        self._span_gates = _gates(span_patterns, "", anchored=False)
+        span_shapes = [shape(pattern, case_sensitive) for pattern, case_sensitive in span_patterns]
         self._span_needles = None if any(s.needles is None for s in span_shapes) else span_shapes
 
     def __len__(self) -> int:
@@ -80,23 +93,58 @@ class RuleSet:
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
 
+    def screen(self, text: str) -> Screen:
+        """One pass over the whole document: which lines a line or span rule may match at all.
+
+        Gates are read off the patterns (``patterns.gate``), so a line they pass over cannot
+        match; where the cheap view of the document is not exact (case folding that changes a
+        character's length, the few letters lower() and the regex engine fold differently),
+        every line is tried."""
+        folded = text.lower()
+        if len(folded) != len(text) or (not folded.isascii() and any(trap in folded for trap in FOLD_TRAPS)):
+            return Screen(self, None, self._searched, None)
+        views = {True: folded, False: text}
+        led: set[int] | None = None
+        if not self._led_gates.open_lines(views):
+            led = set()
+            for regex, on_folded in self._led_gates.regexes:
+                led.update(found.start() for found in regex.finditer("\n" + views[on_folded]))
+        found = {
+            needle
+            for on_folded, (finder, needles) in self._needle_finders.items()
+            for needle in {needles[index] for index, _start, _end in finder.find_matches_as_indexes(views[on_folded], overlapping=True)}
+        }
+        searched = tuple(entry for entry in self._searched if not found.isdisjoint(entry.needles))
+        span_lines: set[int] | None = None
+        if not self._span_gates.open_lines(views):
+            span_lines = set()
+            for regex, on_folded in self._span_gates.regexes:
+                span_lines.update(_lines_holding(regex, views[on_folded]))
+        return Screen(
+            self, None if led is None else frozenset(led), searched, None if span_lines is None else frozenset(span_lines)
+        )
+
     def match_line(self, key: str) -> Rule | None:
         """The first line or block rule, in pack order, with a pattern matching all of ``key``.
 
         ``key`` is a line's ``match_text``; no pattern matches an empty one (``rules.py``)."""
+        return self._match(key, True, self._searched)
+
+    def _match(self, key: str, led: bool, searched: tuple[_Searched, ...]) -> Rule | None:
         if not key:
             return None
-        entry = self._by_first.get(key[0], False)
-        if entry is False:
-            entry = self._by_first[key[0]] = self._dispatch(key[0])
         best = None
-        if entry is not None:
-            regex, led = entry
-            found = regex.fullmatch(key)
-            if found:
-                best = led[int(found.lastgroup[1:])]
-        if len(key) <= self._searched_longest:
-            best = self._search(key, best)
+        if led:
+            entry = self._by_first.get(key[0], False)
+            if entry is False:
+                entry = self._by_first[key[0]] = self._dispatch(key[0])
+            if entry is not None:
+                regex, pieces = entry
+                found = regex.fullmatch(key)
+                if found:
+                    best = pieces[int(found.lastgroup[1:])]
+        if searched:
+            best = self._search(key, best, searched)
         return best.rule if best is not None else None
 
     def _dispatch(self, first: str) -> tuple[re.Pattern[str], list[_Piece]] | None:
@@ -111,15 +159,15 @@ class RuleSet:
             self._combined[signature] = (re.compile(alternation), led)
         return self._combined[signature]
 
-    def _search(self, key: str, best: _Piece | None) -> _Piece | None:
+    def _search(self, key: str, best: _Piece | None, searched: tuple[_Searched, ...]) -> _Piece | None:
         """The first searched pattern before ``best`` whose needle is in ``key`` and that matches.
 
-        A plain loop over tuples: this runs for most lines, and ``any()`` costs more than it."""
+        A plain loop over tuples: this runs for many lines, and ``any()`` costs more than it."""
         limit = best.order if best is not None else len(self.rules)
         size = len(key)
         folded = None
         trapped = False
-        for order, longest, needles, ignore_case, regex, piece in self._searched:
+        for order, longest, needles, ignore_case, regex, piece in searched:
             if order >= limit:
                 break
             if size > longest:
@@ -163,6 +211,120 @@ class RuleSet:
             if any(needle in haystack for needle in span_shape.needles):
                 return True
         return False
+
+
+class _Searched(NamedTuple):
+    order: int
+    longest: float
+    needles: tuple[str, ...]
+    ignore_case: bool
+    regex: re.Pattern[str]
+    piece: _Piece
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """What ``RuleSet.screen`` left to try in one document: the answers are those of the rules."""
+
+    rules: RuleSet
+    led: frozenset[int] | None
+    """Offsets of the lines a pattern with a known start may match; None: any line."""
+    searched: tuple[_Searched, ...]
+    """The patterns that may start anywhere and have a needle in the document."""
+    span_lines: frozenset[int] | None
+    """Offsets of the lines a span may be in; None: any line."""
+
+    @property
+    def idle(self) -> bool:
+        """No rule can match anywhere in the document."""
+        return self.led is not None and not self.led and not self.searched and self.span_lines is not None and not self.span_lines
+
+    def match(self, line: Line) -> Rule | None:
+        return self.rules._match(line.key, self.led is None or line.offset in self.led, self.searched)
+
+    def spans(self, line: Line) -> Iterator[tuple[int, int, Rule]]:
+        if self.span_lines is not None and line.offset not in self.span_lines:
+            return iter(())
+        return self.rules.spans(line.text)
+
+
+_LINE_START = "\\n[" + BLANKS + re.escape(DECORATION) + "]*"
+"""A line start, and the bullets and spaces that ``match_text`` takes off before rules see it."""
+class _Gates(NamedTuple):
+    """The gates of some patterns as one regex per view of the document, and the patterns no
+    gate could be read off, which only their needles can rule out."""
+
+    regexes: tuple[tuple[re.Pattern[str], bool], ...]
+    """Each regex with whether it runs on the folded view."""
+    ungated: tuple[tuple[tuple[str, ...] | None, bool], ...]
+    """Each ungated pattern's needles (None: none) with whether they are folded."""
+
+    def open_lines(self, views: dict[bool, str]) -> bool:
+        """Whether an ungated pattern may match somewhere in the document."""
+        return any(needles is None or any(n in views[folded] for n in needles) for needles, folded in self.ungated)
+
+
+def _gates(patterns: Iterable[tuple[str, bool]], prefix: str, anchored: bool) -> _Gates:
+    paths: dict[bool, list[tuple[str, ...]]] = {True: [], False: []}
+    ungated = []
+    for pattern, case_sensitive in patterns:
+        folded = not case_sensitive
+        pattern_paths = gate(pattern, case_sensitive, folded=folded, anchored=anchored)
+        if () in pattern_paths:
+            needles = shape(pattern, case_sensitive).needles
+            ungated.append((needles, folded))
+        else:
+            paths[folded].extend(pattern_paths)
+    regexes = tuple(
+        (re.compile(f"{prefix}(?={_trie(view_paths)})" if anchored else _trie(view_paths)), folded)
+        for folded, view_paths in paths.items()
+        if view_paths
+    )
+    return _Gates(regexes, tuple(ungated))
+
+
+def _trie(paths: Iterable[tuple[str, ...]]) -> str:
+    """The paths as one alternation sharing their common starts, so the regex engine tests a
+    line's first character once against each distinct first atom, not against every path."""
+    root: dict = {}
+    for atoms in sorted(paths, key=len):
+        node = root
+        for atom in atoms:
+            if None in node:
+                break  # a shorter path already accepts every line this one does
+            node = node.setdefault(atom, {})
+        else:
+            node.clear()
+            node[None] = {}
+
+    def source(node: dict) -> str:
+        if None in node:
+            return ""
+        branches = [atom + source(child) for atom, child in node.items()]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return source(root)
+
+
+def _needle_finders(searched: Iterable[_Searched]) -> dict[bool, tuple[AhoCorasick, list[str]]]:
+    """One Aho-Corasick automaton per view for every needle of the searched patterns: a single
+    pass over the document finds which of them it holds (testing each needle with ``in`` costs a
+    pass per needle)."""
+    needles: dict[bool, set[str]] = {True: set(), False: set()}
+    for entry in searched:
+        needles[entry.ignore_case].update(entry.needles)
+    return {view: (AhoCorasick(sorted(found)), sorted(found)) for view, found in needles.items() if found}
+
+
+def _lines_holding(regex: re.Pattern[str], text: str) -> Iterator[int]:
+    """The offset of each line where ``regex`` matches: one search per such line."""
+    found = regex.search(text)
+    while found:
+        yield text.rfind("\n", 0, found.start()) + 1
+        after = text.find("\n", found.start())
+        if after < 0:
+            return
+        found = regex.search(text, after + 1)
 
 
 def _is_broad(lead: str | None) -> bool:

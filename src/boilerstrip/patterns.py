@@ -262,11 +262,15 @@ def _needles_of(op, value, ignore_case: bool) -> set[str] | None:
 def _usable(needles: set[str], ignore_case: bool) -> set[str] | None:
     """Needles the matcher can test with ``in``: lower-cased, when case is ignored, and cut to
     their longest stretch of ASCII or caseless characters (``©``), where ``str.lower`` agrees
-    with the regex engine's case folding (but for the characters in ``FOLD_TRAPS``)."""
-    if not ignore_case:
-        return needles
-    stretches = {max(_FOLDS_AS_RE.split(needle), key=len).lower() for needle in needles}
-    return None if "" in stretches else stretches
+    with the regex engine's case folding (but for the characters in ``FOLD_TRAPS``); then to
+    their longest stretch without a space, so a line holds them whatever its whitespace runs;
+    a needle holding another is dropped, as the other is found wherever it is."""
+    if ignore_case:
+        needles = {max(_FOLDS_AS_RE.split(needle), key=len).lower() for needle in needles}
+    stretches = {max(needle.split(" "), key=len) for needle in needles}
+    if "" in stretches:
+        return None
+    return {needle for needle in stretches if not any(other in needle for other in stretches - {needle})}
 
 
 _FOLDS_AS_RE = re.compile(r"[^\x00-\x7f©®ⓒ℗™–—„“”‘’«»·•|/\[\]]+")
@@ -308,3 +312,182 @@ def _longest_of(op, value) -> float:
     if op in (AT, ASSERT, ASSERT_NOT):
         return 0
     raise _Unknown(op)
+
+
+GATE_WIDTH = 6
+"""A gate keeps a pattern's items until its shortest match is this long: enough to tell "Foto:"
+from "Fotografen", short enough to stay cheap and clear of nested repeats."""
+MAX_GATE_PATHS = 64
+"""Past this many spellings a gate keeps an item as one group instead of spelling it out."""
+BLANKS = "\\t\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+"""Whitespace but the line break, as a class body: where a rule sees one space, a line may hold
+a run of these."""
+BLANK = f"[{BLANKS}]"
+_BLANKS = BLANK + "+"
+
+Path = tuple[tuple[str, ...], float, bool]
+"""A gate spelled out: regex atoms in order, the shortest match of them, and whether the pattern
+ends there (False: the gate was cut)."""
+
+
+def gate(pattern: str, case_sensitive: bool, folded: bool, anchored: bool = True) -> list[tuple[str, ...]]:
+    """What every match of ``pattern`` on a line starts with, as regex atoms in alternative
+    paths: one pass over a whole document (``matcher.Screen``) runs them all, in C.
+
+    A gate may only accept more than the pattern: assertions are dropped; a space may be any run
+    of whitespace, as in the line before ``match_text`` folded it; no atom matches a line break;
+    paths are cut once their shortest match reaches ``GATE_WIDTH``, or before an item the gate
+    cannot model. With ``folded`` the gate is case-sensitive and meant for the document's
+    ``str.lower()``: every literal and class becomes its lower-case image. Unless ``anchored``,
+    items a match may skip at its start are left out, so the gate can be searched for anywhere.
+    A path with no atom means the gate accepts any line.
+    """
+    tree = list(sre_parse.parse(f"(?{'-i' if case_sensitive else 'i'}:{pattern})"))
+    while len(tree) == 1 and tree[0][0] is SUBPATTERN and tree[0][1][1:3] in ((re.IGNORECASE, 0), (0, re.IGNORECASE)):
+        tree = list(tree[0][1][-1])  # the rule's own case flag: the view the gate runs on carries it
+    while not anchored and tree and _nullable(*tree[0]):
+        tree = tree[1:]
+    return sorted({atoms for atoms, _width, _complete in _gate_sequence(tree, folded, GATE_WIDTH)})
+
+
+def _gate_sequence(items, folded: bool, width: float) -> list[Path]:
+    paths: list[Path] = [((), 0.0, True)]
+    for op, value in items:
+        if all(not complete or shortest >= width for _, shortest, complete in paths):
+            break
+        try:
+            options = _gate_item(op, value, folded, width)
+        except _Unknown:
+            options = None
+        grown: list[Path] = []
+        for atoms, shortest, complete in paths:
+            if not complete or shortest >= width:
+                grown.append((atoms, shortest, False))
+            elif options is None:
+                grown.append((atoms, shortest, False))
+            else:
+                grown.extend((atoms + more, shortest + more_width, more_complete) for more, more_width, more_complete in options)
+        paths = grown
+    return [(atoms, shortest, complete and shortest < width) for atoms, shortest, complete in paths]
+
+
+def _gate_item(op, value, folded: bool, width: float) -> list[Path]:
+    if op in (AT, ASSERT, ASSERT_NOT):
+        return [((), 0, True)]
+    if op in (LITERAL, NOT_LITERAL, IN, CATEGORY, ANY):
+        return [((_gate_char(op, value, folded),), 1, True)]
+    if op is BRANCH:
+        return _bounded([path for branch in value[1] for path in _gate_sequence(branch, folded, width)])
+    if op is SUBPATTERN:
+        if value[1] & ~re.IGNORECASE or value[2] & ~re.IGNORECASE or (not folded and (value[1] or value[2])):
+            raise _Unknown(op)  # a flag the view cannot carry
+        return _bounded(_gate_sequence(value[-1], folded, width))
+    if op is ATOMIC_GROUP:
+        return _bounded(_gate_sequence(value, folded, width))
+    if op in _REPEATS:
+        low, high, body = value
+        paths = _gate_sequence(body, folded, width)
+        skip = [((), 0, True)] if low == 0 else []
+        if paths == [((_BLANKS,), 1, True)]:
+            return [((BLANK + ("*" if low == 0 else "+"),), 0 if low == 0 else 1, True)]
+        if high == 1 or not all(complete for _, _, complete in paths):
+            return _bounded(paths + skip)  # the first round, or none
+        group = _group(paths)
+        bound = "{%d,%s}" % (low, "" if high == MAXREPEAT else high)
+        return [((group + bound,), low * min(w for _, w, _ in paths), True)]
+    raise _Unknown(op)
+
+
+def _bounded(paths: list[Path]) -> list[Path]:
+    if len(paths) <= MAX_GATE_PATHS:
+        return paths
+    return [((_group(paths),), min(w for _, w, _ in paths), all(c for _, _, c in paths))]
+
+
+def _group(paths: list[Path]) -> str:
+    return "(?:" + "|".join("".join(atoms) for atoms, _, _ in paths) + ")"
+
+
+def _gate_char(op, value, folded: bool) -> str:
+    """One character's atom: its lower-case image on a folded view; whitespace as a run of it."""
+    if op is ANY:
+        raise _Unknown(op)  # it may stand for a space, and a space for a run
+    if op is LITERAL:
+        char = chr(value)
+        if char == " ":
+            return _BLANKS
+        return _gate_literal(char, folded)
+    if op is CATEGORY:
+        items, negated = [(CATEGORY, value)], False
+    elif op is NOT_LITERAL:
+        items, negated = [(LITERAL, value)], True
+    else:
+        negated = bool(value) and value[0][0] is NEGATE
+        items = value[1:] if negated else value
+    if list(items) == [(CATEGORY, CATEGORY_SPACE)] and not negated:
+        return _BLANKS
+    source = _gate_class(items, negated, folded)
+    if re.fullmatch(source, " "):
+        raise _Unknown(op)
+    return source
+
+
+def _nullable(op, value) -> bool:
+    try:
+        return _first_of(op, value, False)[1]
+    except _Unknown:
+        return False
+
+
+_ODD_FOLDS = "\u212a\u017f\u0131\u0130"
+"""Kelvin sign, long s, dotless i, dotted I: non-ASCII letters that re.IGNORECASE equates with
+ASCII ones. A gate refuses to model them."""
+_NON_ASCII = "\\x80-\\U0010ffff"
+
+
+def _gate_literal(char: str, folded: bool) -> str:
+    if not folded or not _cased(char):
+        return re.escape(char)
+    if char in _ODD_FOLDS:
+        raise _Unknown(char)
+    if char.isascii():
+        return re.escape(char.lower())
+    return f"[{_NON_ASCII}]"  # a non-ASCII letter's case partners lower to non-ASCII letters
+
+
+def _gate_class(items, negated: bool, folded: bool) -> str:
+    """The class as it is, or, for a folded document, a class holding the lower-case image of
+    every character it matches in either case."""
+    if not folded:
+        return _class([(NEGATE, None)] * negated + list(items) + [(LITERAL, 10)] * negated)
+    kept: list = []
+    for op, value in items:
+        if op is CATEGORY:
+            kept.append((op, value))
+            continue
+        if op not in (LITERAL, RANGE):
+            raise _Unknown(op)
+        low, high = (value, value) if op is LITERAL else value
+        if high - low > MAX_CLASS_RANGE:
+            raise _Unknown(op)
+        chars = [chr(code) for code in range(low, high + 1)]
+        if any(char in _ODD_FOLDS for char in chars):
+            raise _Unknown(op)
+        cased = [char for char in chars if _cased(char)]
+        if negated:
+            if not cased:  # a cased character's image may be any letter: exclude no letter
+                kept.append((op, value))
+            continue
+        kept.append((op, value))
+        kept.extend((LITERAL, ord(char.lower())) for char in cased if char.isascii())
+        if any(not char.isascii() for char in cased):
+            kept.append((RANGE, (0x80, 0x10FFFF)))
+    return _class([(NEGATE, None)] * negated + kept + [(LITERAL, 10)] * negated)
+
+
+MAX_CLASS_RANGE = 0x3000
+"""A wider range in a class is not inspected character by character: the gate stops before it."""
+
+
+def _cased(char: str) -> bool:
+    return char.lower() != char or char.upper() != char
