@@ -67,9 +67,14 @@ def split_lines(text: str) -> list[Line]:
 
 
 def _line(number: int, body: str, ending: str, offset: int) -> Line:
+    return Line(number, body, ending, offset, *words_and_key(body))
+
+
+def words_and_key(body: str) -> tuple[int, str]:
+    """A line's word count and ``match_text``, the usual line's without splitting it."""
     if body.isprintable() and "  " not in body and body[:1] not in DECORATION and body[-1:] not in DECORATION:
-        # The usual line: ``isprintable`` rules out every whitespace character but the space, and
-        # a single space between words is what match_text makes; no split needed.
-        return Line(number, body, ending, offset, body.count(" ") + 1, body)
+        # ``isprintable`` rules out every whitespace character but the space, and a single space
+        # between words is what match_text makes.
+        return body.count(" ") + 1, body
     tokens = body.split()
-    return Line(number, body, ending, offset, len(tokens), _joined(tokens))
+    return len(tokens), _joined(tokens)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ahocorasick_rs import AhoCorasick
 
-from .lines import DECORATION
+from .lines import DECORATION, words_and_key
 from .patterns import BLANKS, FOLD_TRAPS, Shape, gate, shape
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ class RuleSet:
         ]
         searched = [p for p in pieces if p.shape.needles and _is_broad(p.shape.lead)]
         self._searched = tuple(
-            _Searched(p.order, p.longest, p.shape.needles, p.shape.ignore_case, re.compile(p.expression), p)
+            _Searched(p.order, p.longest, p.shape.needles, p.shape.ignore_case, re.compile(p.expression), p, p.shape.also)
             for p in searched
         )
         self._needle_finders = _needle_finders(self._searched)
@@ -78,12 +78,12 @@ class RuleSet:
         self._led = [(p, re.compile(p.shape.lead) if p.shape.lead else None) for p in led]
         self._by_first: dict[str, tuple[re.Pattern[str], list[_Piece]] | None] = {}
         self._combined: dict[tuple[int, ...], tuple[re.Pattern[str], list[_Piece]]] = {}
-        self._led_gates = _gates(((p.pattern, p.rule.case_sensitive) for p in led), _LINE_START, anchored=True)
+        self._led_gates = _gates(((p.pattern, p.rule.case_sensitive) for p in led), anchored=True)
         spans = [rule for rule in self.rules if rule.kind == "span"]
         self._span_rules = spans
         self._span = re.compile("|".join(f"(?P<s{n}>{rule.expression})" for n, rule in enumerate(spans))) if spans else None
         span_patterns = [(pattern, rule.case_sensitive) for rule in spans for pattern in rule.patterns]
-        self._span_gates = _gates(span_patterns, "", anchored=False)
+        self._span_gates = _gates(span_patterns, anchored=False)
         span_shapes = [shape(pattern, case_sensitive) for pattern, case_sensitive in span_patterns]
         self._span_needles = None if any(s.needles is None for s in span_shapes) else span_shapes
 
@@ -102,27 +102,40 @@ class RuleSet:
         every line is tried."""
         folded = text.lower()
         if len(folded) != len(text) or (not folded.isascii() and any(trap in folded for trap in FOLD_TRAPS)):
-            return Screen(self, None, self._searched, None)
+            return Screen(self, None, None, None)
         views = {True: folded, False: text}
         led: set[int] | None = None
         if not self._led_gates.open_lines(views):
             led = set()
-            for regex, on_folded in self._led_gates.regexes:
-                led.update(found.start() for found in regex.finditer("\n" + views[on_folded]))
-        found = {
-            needle
-            for on_folded, (finder, needles) in self._needle_finders.items()
-            for needle in {needles[index] for index, _start, _end in finder.find_matches_as_indexes(views[on_folded], overlapping=True)}
-        }
-        searched = tuple(entry for entry in self._searched if not found.isdisjoint(entry.needles))
+            for regex, first, on_folded in self._led_gates.regexes:
+                view = views[on_folded]
+                led.update(found.end() for found in regex.finditer(view))
+                if first.match(view):
+                    led.add(0)
+        held: dict[tuple[bool, int], set[int]] = {}  # (view, line offset): needles found there
+        for on_folded, (finder, _owners) in self._needle_finders.items():
+            view = views[on_folded]
+            start = end = -1
+            for index, found_at, _found_end in finder.find_matches_as_indexes(view, overlapping=True):
+                if not start <= found_at < end:
+                    start = view.rfind("\n", 0, found_at) + 1
+                    end = view.find("\n", found_at) % (len(view) + 1)
+                    line_needles = held.setdefault((on_folded, start), set())
+                line_needles.add(index)
+        searched: dict[int, set[int]] = {}  # line offset: positions in self._searched
+        for (on_folded, offset), needles in held.items():
+            owners = self._needle_finders[on_folded][1]
+            for needle in needles:
+                for position, also in owners[needle]:
+                    if all(not needles.isdisjoint(group) for group in also):
+                        searched.setdefault(offset, set()).add(position)
+        searched_lines = {offset: tuple(self._searched[p] for p in sorted(pieces)) for offset, pieces in searched.items()}
         span_lines: set[int] | None = None
         if not self._span_gates.open_lines(views):
             span_lines = set()
-            for regex, on_folded in self._span_gates.regexes:
+            for regex, _first, on_folded in self._span_gates.regexes:
                 span_lines.update(_lines_holding(regex, views[on_folded]))
-        return Screen(
-            self, None if led is None else frozenset(led), searched, None if span_lines is None else frozenset(span_lines)
-        )
+        return Screen(self, _frozen(led), searched_lines, _frozen(span_lines))
 
     def match_line(self, key: str) -> Rule | None:
         """The first line or block rule, in pack order, with a pattern matching all of ``key``.
@@ -167,7 +180,7 @@ class RuleSet:
         size = len(key)
         folded = None
         trapped = False
-        for order, longest, needles, ignore_case, regex, piece in searched:
+        for order, longest, needles, ignore_case, regex, piece, _also in searched:
             if order >= limit:
                 break
             if size > longest:
@@ -220,42 +233,66 @@ class _Searched(NamedTuple):
     ignore_case: bool
     regex: re.Pattern[str]
     piece: _Piece
+    also: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Screen:
-    """What ``RuleSet.screen`` left to try in one document: the answers are those of the rules."""
+    """What ``RuleSet.screen`` left to try in one document: the answers are those of the rules.
+
+    Offsets are those of line starts; None stands for every line."""
 
     rules: RuleSet
     led: frozenset[int] | None
-    """Offsets of the lines a pattern with a known start may match; None: any line."""
-    searched: tuple[_Searched, ...]
-    """The patterns that may start anywhere and have a needle in the document."""
+    """The lines a pattern with a known start may match."""
+    searched: dict[int, tuple[_Searched, ...]] | None
+    """The lines holding the needles of patterns that may start anywhere, with those patterns."""
     span_lines: frozenset[int] | None
-    """Offsets of the lines a span may be in; None: any line."""
-
-    @property
-    def idle(self) -> bool:
-        """No rule can match anywhere in the document."""
-        return self.led is not None and not self.led and not self.searched and self.span_lines is not None and not self.span_lines
+    """The lines a span may be in."""
 
     def match(self, line: Line) -> Rule | None:
-        return self.rules._match(line.key, self.led is None or line.offset in self.led, self.searched)
+        return self._match(line.offset, line.key)
 
     def spans(self, line: Line) -> Iterator[tuple[int, int, Rule]]:
         if self.span_lines is not None and line.offset not in self.span_lines:
             return iter(())
         return self.rules.spans(line.text)
 
+    def may_change(self, text: str) -> bool:
+        """Whether a rule matches some line of ``text`` (the screened document): trying the
+        lines the gates stopped at costs far less than splitting the document into lines, and
+        mostly finds none."""
+        tried = (self.led, self.searched, self.span_lines)
+        if any(lines is None for lines in tried):
+            return True
+        for offset in sorted(set().union(*tried)):
+            end = text.find("\n", offset)
+            body = text[offset:] if end < 0 else text[offset:end].removesuffix("\r")
+            if self._match(offset, words_and_key(body)[1]) is not None or (offset in self.span_lines and any(self.rules.spans(body))):
+                return True
+        return False
 
-_LINE_START = "\\n[" + BLANKS + re.escape(DECORATION) + "]*"
-"""A line start, and the bullets and spaces that ``match_text`` takes off before rules see it."""
+    def _match(self, offset: int, key: str) -> Rule | None:
+        led = self.led is None or offset in self.led
+        searched = self.rules._searched if self.searched is None else self.searched.get(offset, ())
+        return self.rules._match(key, led, searched)
+
+
+def _frozen(lines: set[int] | None) -> frozenset[int] | None:
+    return None if lines is None else frozenset(lines)
+
+
+_LINE_START = "[" + BLANKS + re.escape(DECORATION) + "]*"
+"""The bullets and spaces that ``match_text`` takes off the start of a line before rules see it."""
+
+
 class _Gates(NamedTuple):
     """The gates of some patterns as one regex per view of the document, and the patterns no
     gate could be read off, which only their needles can rule out."""
 
-    regexes: tuple[tuple[re.Pattern[str], bool], ...]
-    """Each regex with whether it runs on the folded view."""
+    regexes: tuple[tuple[re.Pattern[str], re.Pattern[str], bool], ...]
+    """Per view: the regex finding the line breaks a gate passes after, the one for the first
+    line, and whether the view is the folded one."""
     ungated: tuple[tuple[tuple[str, ...] | None, bool], ...]
     """Each ungated pattern's needles (None: none) with whether they are folded."""
 
@@ -264,7 +301,7 @@ class _Gates(NamedTuple):
         return any(needles is None or any(n in views[folded] for n in needles) for needles, folded in self.ungated)
 
 
-def _gates(patterns: Iterable[tuple[str, bool]], prefix: str, anchored: bool) -> _Gates:
+def _gates(patterns: Iterable[tuple[str, bool]], anchored: bool) -> _Gates:
     paths: dict[bool, list[tuple[str, ...]]] = {True: [], False: []}
     ungated = []
     for pattern, case_sensitive in patterns:
@@ -276,7 +313,7 @@ def _gates(patterns: Iterable[tuple[str, bool]], prefix: str, anchored: bool) ->
         else:
             paths[folded].extend(pattern_paths)
     regexes = tuple(
-        (re.compile(f"{prefix}(?={_trie(view_paths)})" if anchored else _trie(view_paths)), folded)
+        (re.compile(f"\n(?={_LINE_START}{_trie(view_paths)})" if anchored else _trie(view_paths)), re.compile(f"{_LINE_START}{_trie(view_paths)}"), folded)
         for folded, view_paths in paths.items()
         if view_paths
     )
@@ -306,14 +343,22 @@ def _trie(paths: Iterable[tuple[str, ...]]) -> str:
     return source(root)
 
 
-def _needle_finders(searched: Iterable[_Searched]) -> dict[bool, tuple[AhoCorasick, list[str]]]:
-    """One Aho-Corasick automaton per view for every needle of the searched patterns: a single
-    pass over the document finds which of them it holds (testing each needle with ``in`` costs a
-    pass per needle)."""
-    needles: dict[bool, set[str]] = {True: set(), False: set()}
+def _needle_finders(searched: tuple[_Searched, ...]) -> dict[bool, tuple[AhoCorasick, list[list[tuple[int, tuple]]]]]:
+    """One Aho-Corasick automaton per view for every needle of the searched patterns, with, for
+    each needle, the patterns it is a first needle of (their position, and the sets of further
+    needles they need, as needle numbers): one pass over the document finds which lines hold
+    which needles (testing each needle with ``in`` costs a pass each)."""
+    numbers: dict[bool, dict[str, int]] = {True: {}, False: {}}
     for entry in searched:
-        needles[entry.ignore_case].update(entry.needles)
-    return {view: (AhoCorasick(sorted(found)), sorted(found)) for view, found in needles.items() if found}
+        for needle in (*entry.needles, *(n for group in entry.also for n in group)):
+            numbers[entry.ignore_case].setdefault(needle, len(numbers[entry.ignore_case]))
+    owners: dict[bool, list[list[tuple[int, tuple]]]] = {view: [[] for _ in found] for view, found in numbers.items()}
+    for position, entry in enumerate(searched):
+        known = numbers[entry.ignore_case]
+        also = tuple(frozenset(known[n] for n in group) for group in entry.also)
+        for needle in entry.needles:
+            owners[entry.ignore_case][known[needle]].append((position, also))
+    return {view: (AhoCorasick(list(found)), owners[view]) for view, found in numbers.items() if found}
 
 
 def _lines_holding(regex: re.Pattern[str], text: str) -> Iterator[int]:

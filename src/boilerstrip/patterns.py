@@ -64,6 +64,9 @@ class Shape:
     lead: str | None
     needles: tuple[str, ...] | None
     """Lower-cased when the pattern ignores case (then they are ASCII, see ``_usable``)."""
+    also: tuple[tuple[str, ...], ...]
+    """Further sets of which every match holds one each, most selective first (up to
+    ``MAX_ALSO``): a line holding a needle but none of a set cannot match either."""
     longest: int | None
     ignore_case: bool
 
@@ -72,14 +75,23 @@ def shape(pattern: str, case_sensitive: bool) -> Shape:
     ignore_case = not case_sensitive
     tree = list(sre_parse.parse(f"(?{'-i' if case_sensitive else 'i'}:{pattern})"))
     lead = needles = longest = None
+    also: tuple[tuple[str, ...], ...] = ()
     try:
         atoms, _nullable = _first(tree, False)
         lead = "|".join(sorted(atoms)) if atoms is not None else None
     except _Unknown:
         pass
     try:
-        found = _needles(tree, False)
-        needles = tuple(sorted(found)) if found else None
+        body, body_case = tree, False
+        while len(body) == 1 and body[0][0] is SUBPATTERN:
+            body_case = _flags(body[0][1], body_case)
+            body = list(body[0][1][-1])
+        required = sorted(_required(body, body_case), key=_selectivity, reverse=True)
+        if required:
+            needles = tuple(sorted(required[0]))
+            others = [tuple(sorted(group)) for group in required[1:]]
+            selective = [group for group in others if group != needles and _selectivity(set(group))[0] >= ALSO_RARITY]
+            also = tuple(dict.fromkeys(selective))[:MAX_ALSO]
     except _Unknown:
         pass
     try:
@@ -87,7 +99,7 @@ def shape(pattern: str, case_sensitive: bool) -> Shape:
         longest = None if width == float("inf") else int(width)
     except _Unknown:
         pass
-    return Shape(lead, needles, longest, ignore_case)
+    return Shape(lead, needles, also, longest, ignore_case)
 
 
 def _flags(value, ignore_case: bool) -> bool:
@@ -166,7 +178,12 @@ def _category(value) -> str:
 
 
 def _needles(items, ignore_case: bool) -> set[str] | None:
-    """Strings of which a match of ``items`` must contain one; the most selective set found.
+    """Strings of which a match of ``items`` must contain one; the most selective set found."""
+    return max(_required(items, ignore_case), key=_selectivity, default=None)
+
+
+def _required(items, ignore_case: bool) -> list[set[str]]:
+    """Sets of strings of which a match of ``items`` must contain one each.
 
     Runs of items with a few exact spellings multiply out (``(?:if|when) you`` gives "if you" and
     "when you"), and a set whose members share a long stretch becomes that one stretch."""
@@ -185,8 +202,7 @@ def _needles(items, ignore_case: bool) -> set[str] | None:
         if found:
             candidates.append(found)
     candidates.append(run)
-    usable = [_shared(folded) for c in candidates if "" not in c and (folded := _usable(c, ignore_case))]
-    return max(usable, key=_selectivity, default=None)
+    return [_shared(folded) for c in candidates if "" not in c and (folded := _usable(c, ignore_case))]
 
 
 def _shared(needles: set[str]) -> set[str]:
@@ -204,6 +220,10 @@ def _shared(needles: set[str]) -> set[str]:
     return needles
 
 
+MAX_ALSO = 2
+ALSO_RARITY = 4
+"""A further set with a needle shorter than this ("is", "am") rules out too few lines to be worth
+finding."""
 SHARED_STRETCH = 4
 """Shorter shared stretches are too common to test alone, unless punctuation (``[`` in "[VIDEO]")."""
 MAX_NEEDLES = 32
@@ -314,7 +334,7 @@ def _longest_of(op, value) -> float:
     raise _Unknown(op)
 
 
-GATE_WIDTH = 6
+GATE_WIDTH = 8
 """A gate keeps a pattern's items until its shortest match is this long: enough to tell "Foto:"
 from "Fotografen", short enough to stay cheap and clear of nested repeats."""
 MAX_GATE_PATHS = 64
