@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from boilerstrip.lines import DECORATION, _joined, match_text, split_lines
-from boilerstrip.patterns import _ODD_FOLDS, BLANKS, FOLD_TRAPS, gate, shape
+from boilerstrip.patterns import _ODD_FOLDS, FOLD_TRAPS, gate, shape
 from boilerstrip.rules import load_rules
 
 RULES = load_rules()
@@ -105,13 +105,6 @@ def test_fold_traps_are_the_only_characters_where_lower_and_ignorecase_disagree_
             assert char in _ODD_FOLDS, hex(code)
             if not (char.lower().isascii() and letter.fullmatch(char.lower())):
                 assert any(trap in char.lower() for trap in FOLD_TRAPS), hex(code)
-
-
-def test_blanks_are_the_whitespace_but_the_line_break():
-    blank = re.compile(f"[{BLANKS}]")
-    for code in range(sys.maxunicode + 1):
-        char = chr(code)
-        assert bool(blank.fullmatch(char)) == (char.isspace() and char != "\n"), hex(code)
 
 
 def test_every_shipped_pattern_with_a_known_start_has_a_gate():

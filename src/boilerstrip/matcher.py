@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from ahocorasick_rs import AhoCorasick
 
 from .lines import DECORATION, words_and_key
-from .patterns import BLANKS, FOLD_TRAPS, Shape, gate, shape
+from .patterns import FOLD_TRAPS, Shape, gate, shape
 
 if TYPE_CHECKING:
     from .lines import Line
@@ -143,7 +143,8 @@ class RuleSet:
         ``key`` is a line's ``match_text``; no pattern matches an empty one (``rules.py``)."""
         return self._match(key, True, self._searched)
 
-    def _match(self, key: str, led: bool, searched: tuple[_Searched, ...]) -> Rule | None:
+    def _match(self, key: str, led: bool, searched: tuple[_Searched, ...], screened: bool = False) -> Rule | None:
+        """``screened``: the line is known to hold a needle of each of ``searched``."""
         if not key:
             return None
         best = None
@@ -157,7 +158,7 @@ class RuleSet:
                 if found:
                     best = pieces[int(found.lastgroup[1:])]
         if searched:
-            best = self._search(key, best, searched)
+            best = self._search(key, best, searched, screened)
         return best.rule if best is not None else None
 
     def _dispatch(self, first: str) -> tuple[re.Pattern[str], list[_Piece]] | None:
@@ -172,7 +173,7 @@ class RuleSet:
             self._combined[signature] = (re.compile(alternation), led)
         return self._combined[signature]
 
-    def _search(self, key: str, best: _Piece | None, searched: tuple[_Searched, ...]) -> _Piece | None:
+    def _search(self, key: str, best: _Piece | None, searched: tuple[_Searched, ...], screened: bool) -> _Piece | None:
         """The first searched pattern before ``best`` whose needle is in ``key`` and that matches.
 
         A plain loop over tuples: this runs for many lines, and ``any()`` costs more than it."""
@@ -184,6 +185,10 @@ class RuleSet:
             if order >= limit:
                 break
             if size > longest:
+                continue
+            if screened:
+                if regex.fullmatch(key):
+                    return piece
                 continue
             haystack = key
             if ignore_case:
@@ -274,15 +279,16 @@ class Screen:
 
     def _match(self, offset: int, key: str) -> Rule | None:
         led = self.led is None or offset in self.led
-        searched = self.rules._searched if self.searched is None else self.searched.get(offset, ())
-        return self.rules._match(key, led, searched)
+        if self.searched is None:
+            return self.rules._match(key, led, self.rules._searched)
+        return self.rules._match(key, led, self.searched.get(offset, ()), screened=True)
 
 
 def _frozen(lines: set[int] | None) -> frozenset[int] | None:
     return None if lines is None else frozenset(lines)
 
 
-_LINE_START = "[" + BLANKS + re.escape(DECORATION) + "]*"
+_LINE_START = "[\\s" + re.escape(DECORATION) + "]*"
 """The bullets and spaces that ``match_text`` takes off the start of a line before rules see it."""
 
 

@@ -339,11 +339,9 @@ GATE_WIDTH = 8
 from "Fotografen", short enough to stay cheap and clear of nested repeats."""
 MAX_GATE_PATHS = 64
 """Past this many spellings a gate keeps an item as one group instead of spelling it out."""
-BLANKS = "\\t\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
-"""Whitespace but the line break, as a class body: where a rule sees one space, a line may hold
-a run of these."""
-BLANK = f"[{BLANKS}]"
-_BLANKS = BLANK + "+"
+_BLANKS = r"\s+"
+"""Where a rule sees one space, a line may hold a run of whitespace. The run may also cross a
+line break in the document: a gate may accept more, never less."""
 
 Path = tuple[tuple[str, ...], float, bool]
 """A gate spelled out: regex atoms in order, the shortest match of them, and whether the pattern
@@ -355,8 +353,7 @@ def gate(pattern: str, case_sensitive: bool, folded: bool, anchored: bool = True
     paths: one pass over a whole document (``matcher.Screen``) runs them all, in C.
 
     A gate may only accept more than the pattern: assertions are dropped; a space may be any run
-    of whitespace, as in the line before ``match_text`` folded it; no atom matches a line break;
-    paths are cut once their shortest match reaches ``GATE_WIDTH``, or before an item the gate
+    of whitespace, as in the line before ``match_text`` folded it; paths are cut once their shortest match reaches ``GATE_WIDTH``, or before an item the gate
     cannot model. With ``folded`` the gate is case-sensitive and meant for the document's
     ``str.lower()``: every literal and class becomes its lower-case image. Unless ``anchored``,
     items a match may skip at its start are left out, so the gate can be searched for anywhere.
@@ -409,7 +406,7 @@ def _gate_item(op, value, folded: bool, width: float) -> list[Path]:
         paths = _gate_sequence(body, folded, width)
         skip = [((), 0, True)] if low == 0 else []
         if paths == [((_BLANKS,), 1, True)]:
-            return [((BLANK + ("*" if low == 0 else "+"),), 0 if low == 0 else 1, True)]
+            return [((r"\s*" if low == 0 else _BLANKS,), 0 if low == 0 else 1, True)]
         if high == 1 or not all(complete for _, _, complete in paths):
             return _bounded(paths + skip)  # the first round, or none
         group = _group(paths)
@@ -462,7 +459,7 @@ def _nullable(op, value) -> bool:
 _ODD_FOLDS = "\u212a\u017f\u0131\u0130"
 """Kelvin sign, long s, dotless i, dotted I: non-ASCII letters that re.IGNORECASE equates with
 ASCII ones. A gate refuses to model them."""
-_NON_ASCII = "\\x80-\\U0010ffff"
+_NON_ASCII = "^\\x00-\\x7f"
 
 
 def _gate_literal(char: str, folded: bool) -> str:
@@ -481,6 +478,7 @@ def _gate_class(items, negated: bool, folded: bool) -> str:
     if not folded:
         return _class([(NEGATE, None)] * negated + list(items) + [(LITERAL, 10)] * negated)
     kept: list = []
+    non_ascii = False  # a non-ASCII letter is among them: its image may be any non-ASCII letter
     for op, value in items:
         if op is CATEGORY:
             kept.append((op, value))
@@ -500,9 +498,9 @@ def _gate_class(items, negated: bool, folded: bool) -> str:
             continue
         kept.append((op, value))
         kept.extend((LITERAL, ord(char.lower())) for char in cased if char.isascii())
-        if any(not char.isascii() for char in cased):
-            kept.append((RANGE, (0x80, 0x10FFFF)))
-    return _class([(NEGATE, None)] * negated + kept + [(LITERAL, 10)] * negated)
+        non_ascii = non_ascii or any(not char.isascii() for char in cased)
+    source = _class([(NEGATE, None)] * negated + kept + [(LITERAL, 10)] * negated)
+    return f"(?:{source}|[{_NON_ASCII}])" if non_ascii else source
 
 
 MAX_CLASS_RANGE = 0x3000
