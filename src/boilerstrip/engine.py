@@ -6,6 +6,7 @@ nothing is rewritten, and every deletion carries the id of the rule behind it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .lines import Line, split_lines
@@ -79,22 +80,29 @@ def _classify(lines: list[Line], rules: Screen) -> tuple[list[_Mark | None], dic
     """Mark what the rules are sure of; weak matches wait for their neighbours' verdict."""
     marks: list[_Mark | None] = [None] * len(lines)
     weak: dict[int, Rule] = {}
-    index = 0
-    while index < len(lines):
+    resume = 0  # a block took the lines before this one
+    for index in _indices(lines, rules.lines()):
         line = lines[index]
-        rule = None if line.is_blank else rules.match(line)
+        if index < resume or line.is_blank:
+            continue
+        rule = rules.match(line)
         if rule is None:
-            index += 1
-        elif rule.kind == "block":
+            continue
+        if rule.kind == "block":
             marks[index] = _Mark(rule)
-            index = _mark_block(lines, marks, index, rule, rules)
+            resume = _mark_block(lines, marks, index, rule, rules)
         elif rule.weak:
             weak[index] = rule
-            index += 1
         else:
             marks[index] = _Mark(rule)
-            index += 1
     return marks, weak
+
+
+def _indices(lines: list[Line], offsets: frozenset[int] | None) -> Iterable[int]:
+    """The positions of the lines starting at ``offsets``; None: every line."""
+    if offsets is None:
+        return range(len(lines))
+    return [index for index, line in enumerate(lines) if line.offset in offsets]
 
 
 def _mark_block(lines, marks, start: int, rule: Rule, rules: Screen) -> int:
@@ -186,33 +194,37 @@ def _absorb_blank_lines(lines: list[Line], marks: list[_Mark | None]) -> None:
 
 
 def _render(text: str, lines: list[Line], marks: list[_Mark | None], rules: Screen) -> Result:
-    pieces: list[str] = []
+    """Cut the removed pieces out of ``text``; consecutive lines taken alike make one removal."""
     removals: list[Removal] = []
-    run: list[Line] = []  # consecutive lines taken by one rule in one way: one removal
-    run_mark: _Mark | None = None
-    for line, mark in zip(lines, marks):
+    run: tuple[int, int, _Mark] | None = None  # first and last line of the current run, its mark
+    spans_possible = set(_indices(lines, rules.span_lines))
+    for index, mark in enumerate(marks):
+        if mark is None and index not in spans_possible:
+            continue
+        line = lines[index]
         spans = [] if mark is not None or line.is_blank else list(rules.spans(line))
         if spans and _covers_line(line.text, spans):
             mark = _Mark(spans[0][2])
-        if run and (mark is None or (mark.rule.id, mark.context) != (run_mark.rule.id, run_mark.context)):
-            removals.append(_line_removal(run, run_mark))
-            run = []
+        if run and (mark is None or index != run[1] + 1 or (mark.rule.id, mark.context) != (run[2].rule.id, run[2].context)):
+            removals.append(_line_removal(lines, run))
+            run = None
         if mark is not None:
-            run.append(line)
-            run_mark = mark
+            run = (run[0], index, run[2]) if run else (index, index, mark)
             continue
-        cursor = 0
         for start, end, rule in spans:
-            pieces.append(line.text[cursor:start])
             removals.append(
                 Removal(line.number, line.number, line.offset + start, line.offset + end, line.text[start:end], rule.id)
             )
-            cursor = end
-        pieces.append(line.text[cursor:] + line.ending)
     if run:
-        removals.append(_line_removal(run, run_mark))
+        removals.append(_line_removal(lines, run))
     if not removals:
         return Result(text, ())
+    pieces = []
+    cursor = 0
+    for removal in removals:
+        pieces.append(text[cursor : removal.start])
+        cursor = removal.end
+    pieces.append(text[cursor:])
     return Result("".join(pieces), tuple(removals))
 
 
@@ -227,7 +239,7 @@ def _covers_line(text: str, spans: list[tuple[int, int, Rule]]) -> bool:
     return not "".join(rest).strip()
 
 
-def _line_removal(run: list[Line], mark: _Mark) -> Removal:
-    first, last = run[0], run[-1]
-    text = "".join(line.text + line.ending for line in run)
+def _line_removal(lines: list[Line], run: tuple[int, int, _Mark]) -> Removal:
+    first, last, mark = lines[run[0]], lines[run[1]], run[2]
+    text = "".join(line.text + line.ending for line in lines[run[0] : run[1] + 1])
     return Removal(first.number, last.number, first.offset, last.end, text, mark.rule.id, mark.context)

@@ -19,6 +19,7 @@ pattern matching the whole line.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -73,7 +74,9 @@ class RuleSet:
             _Searched(p.order, p.longest, p.shape.needles, p.shape.ignore_case, re.compile(p.expression), p, p.shape.also)
             for p in searched
         )
-        self._needle_finders = _needle_finders(self._searched)
+        scans = {position: _scan(entry) for position, entry in enumerate(self._searched)}
+        self._scans = _scan_regexes({position: paths for position, paths in scans.items() if paths}, self._searched)
+        self._needle_finders = _needle_finders([(p, e) for p, e in enumerate(self._searched) if not scans[p]])
         led = [p for p in pieces if p not in searched]
         self._led = [(p, re.compile(p.shape.lead) if p.shape.lead else None) for p in led]
         self._by_first: dict[str, tuple[re.Pattern[str], list[_Piece]] | None] = {}
@@ -129,6 +132,9 @@ class RuleSet:
                 for position, also in owners[needle]:
                     if all(not needles.isdisjoint(group) for group in also):
                         searched.setdefault(offset, set()).add(position)
+        for regex, on_folded, positions in self._scans:
+            for offset in _lines_holding(regex, views[on_folded]):
+                searched.setdefault(offset, set()).update(positions)
         searched_lines = {offset: tuple(self._searched[p] for p in sorted(pieces)) for offset, pieces in searched.items()}
         span_lines: set[int] | None = None
         if not self._span_gates.open_lines(views):
@@ -263,14 +269,20 @@ class Screen:
             return iter(())
         return self.rules.spans(line.text)
 
+    def lines(self) -> frozenset[int] | None:
+        """The lines any rule may match or hold a span of."""
+        if self.led is None or self.searched is None or self.span_lines is None:
+            return None
+        return self.led.union(self.searched, self.span_lines)
+
     def may_change(self, text: str) -> bool:
         """Whether a rule matches some line of ``text`` (the screened document): trying the
         lines the gates stopped at costs far less than splitting the document into lines, and
         mostly finds none."""
-        tried = (self.led, self.searched, self.span_lines)
-        if any(lines is None for lines in tried):
+        tried = self.lines()
+        if tried is None:
             return True
-        for offset in sorted(set().union(*tried)):
+        for offset in sorted(tried):
             end = text.find("\n", offset)
             body = text[offset:] if end < 0 else text[offset:end].removesuffix("\r")
             if self._match(offset, words_and_key(body)[1]) is not None or (offset in self.span_lines and any(self.rules.spans(body))):
@@ -349,22 +361,60 @@ def _trie(paths: Iterable[tuple[str, ...]]) -> str:
     return source(root)
 
 
-def _needle_finders(searched: tuple[_Searched, ...]) -> dict[bool, tuple[AhoCorasick, list[list[tuple[int, tuple]]]]]:
+def _needle_finders(
+    searched: Iterable[tuple[int, _Searched]],
+) -> dict[bool, tuple[AhoCorasick, list[list[tuple[int, tuple]]]]]:
     """One Aho-Corasick automaton per view for every needle of the searched patterns, with, for
     each needle, the patterns it is a first needle of (their position, and the sets of further
     needles they need, as needle numbers): one pass over the document finds which lines hold
     which needles (testing each needle with ``in`` costs a pass each)."""
+    searched = list(searched)
     numbers: dict[bool, dict[str, int]] = {True: {}, False: {}}
-    for entry in searched:
+    for _position, entry in searched:
         for needle in (*entry.needles, *(n for group in entry.also for n in group)):
             numbers[entry.ignore_case].setdefault(needle, len(numbers[entry.ignore_case]))
     owners: dict[bool, list[list[tuple[int, tuple]]]] = {view: [[] for _ in found] for view, found in numbers.items()}
-    for position, entry in enumerate(searched):
+    for position, entry in searched:
         known = numbers[entry.ignore_case]
         also = tuple(frozenset(known[n] for n in group) for group in entry.also)
         for needle in entry.needles:
             owners[entry.ignore_case][known[needle]].append((position, also))
     return {view: (AhoCorasick(list(found)), owners[view]) for view, found in numbers.items() if found}
+
+
+_COMMON = string.ascii_letters + string.digits + " \täöüßéçñжЖ中"
+"""Characters of running text: a gate none of whose first atoms matches one of them starts with
+something rare (``|``, ``/``, ``[``), and the regex engine skips to those in C."""
+
+
+def _scan(entry: _Searched) -> list[tuple[str, ...]] | None:
+    """The unanchored gate of a searched pattern, when it starts with rare characters only: then
+    searching the document for it beats finding its needles."""
+    case_sensitive = not entry.ignore_case
+    paths = gate(entry.piece.pattern, case_sensitive, folded=entry.ignore_case, anchored=False)
+    if not paths or () in paths or any(not _single(atoms[0]) or re.match(atoms[0], char) for atoms in paths for char in _COMMON):
+        return None
+    return paths
+
+
+def _single(atom: str) -> bool:
+    """A literal character or a positive class: an atom that fits inside another class."""
+    return len(atom) == 1 or (len(atom) == 2 and atom[0] == "\\") or (atom.startswith("[") and not atom.startswith("[^") and atom.endswith("]") and atom.count("[") == 1)
+
+
+def _scan_regexes(scans: dict[int, list[tuple[str, ...]]], searched: tuple[_Searched, ...]) -> tuple:
+    """Per view, one regex of the scanned patterns' gates and the positions of those patterns."""
+    regexes = []
+    for folded in (True, False):
+        positions = [p for p in scans if searched[p].ignore_case is folded]
+        if positions:
+            paths = [path for p in positions for path in scans[p]]
+            # One class of every first atom up front, so the engine skips to those characters
+            # in C; each path then checks its own first atom looking back.
+            first = "".join(sorted({atoms[0].strip("[]") if atoms[0].startswith("[") else atoms[0] for atoms in paths}))
+            rest = _trie((f"(?<={atoms[0]})", *atoms[1:]) for atoms in paths)
+            regexes.append((re.compile(f"[{first}]{rest}"), folded, frozenset(positions)))
+    return tuple(regexes)
 
 
 def _lines_holding(regex: re.Pattern[str], text: str) -> Iterator[int]:
