@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .lines import Line, split_lines
-from .matcher import Screen
+from .screen import Screen
 from .rules import Rule, RuleSet, load_rules
 
 SHORT_WORDS = 12

@@ -287,7 +287,7 @@ def _usable(needles: set[str], ignore_case: bool) -> set[str] | None:
     a needle holding another is dropped, as the other is found wherever it is."""
     if ignore_case:
         needles = {max(_FOLDS_AS_RE.split(needle), key=len).lower() for needle in needles}
-    stretches = {max(needle.split(" "), key=len) for needle in needles}
+    stretches = {max(needle.split(" "), key=lambda part: (min(_rarity(part), 5), len(part))) for needle in needles}
     if "" in stretches:
         return None
     return {needle for needle in stretches if not any(other in needle for other in stretches - {needle})}
@@ -302,10 +302,34 @@ match i and s under IGNORECASE, and İ lowers to i plus a combining dot (U+0307)
 
 
 def _selectivity(needles: set[str]) -> tuple[int, int]:
-    """Longer needles are rarer (up to a point), and so is punctuation; fewer needles are fewer
-    tests."""
-    rarity = min(len(needle) if any(c.isalnum() for c in needle) else 3 for needle in needles)
+    """Longer needles are rarer (up to a point), and so is punctuation, but not the commonest
+    words of the languages the packs cover; fewer needles are fewer tests."""
+    rarity = min(_rarity(needle) for needle in needles)
     return min(rarity, 5), -len(needles)
+
+
+def _rarity(needle: str) -> int:
+    if needle.lower() in COMMON_WORDS:
+        return 1
+    return len(needle) if any(c.isalnum() for c in needle) else 3
+
+
+COMMON_WORDS = frozenset(
+    """
+    a about after all also am an and are as at be been but by can could do for from had has
+    have he her his how i if in into is it its may might more my no not now of on one or our out
+    she so than that the their them then there they this to up was we were what when which who
+    will with would you your
+    aber als am an auch auf aus bei bis das dass dem den der des die dies doch du ein eine einem
+    einen einer er es für hat ich ihr im in ist ja kann man mehr mit nach nicht noch nur oder
+    sich sie sind so um und uns von vor war was wie wir wird zu zum zur
+    au avec ce dans de des du elle en est et il je la le les mais ne nous on ou par pas pour qui
+    que se son sur un une vous
+    al como con de del el en es la las lo los más no para por que se su un una y
+    che di il la le non per un una
+    """.split()
+)
+"""Function words: found in nearly every line of running text, so poor needles."""
 
 
 def _longest(items) -> float:
@@ -362,8 +386,8 @@ def gate(pattern: str, case_sensitive: bool, folded: bool, anchored: bool = True
     tree = list(sre_parse.parse(f"(?{'-i' if case_sensitive else 'i'}:{pattern})"))
     while len(tree) == 1 and tree[0][0] is SUBPATTERN and tree[0][1][1:3] in ((re.IGNORECASE, 0), (0, re.IGNORECASE)):
         tree = list(tree[0][1][-1])  # the rule's own case flag: the view the gate runs on carries it
-    while not anchored and tree and _nullable(*tree[0]):
-        tree = tree[1:]
+    while tree and _nullable(*tree[0]) and (not anchored or _blank_only(*tree[0])):
+        tree = tree[1:]  # anchored, whitespace at the start is what the line start skips
     return sorted({atoms for atoms, _width, _complete in _gate_sequence(tree, folded, GATE_WIDTH)})
 
 
@@ -410,6 +434,12 @@ def _gate_item(op, value, folded: bool, width: float) -> list[Path]:
         if high == 1 or not all(complete for _, _, complete in paths):
             return _bounded(paths + skip)  # the first round, or none
         group = _group(paths)
+        if low and len(paths) == 1:
+            # The first round spelled out, so the gate starts with a character, not a repeat:
+            # the regex engine skips alternatives that start with one a character fails.
+            rest = "" if high == 1 else "{%d,%s}" % (low - 1, "" if high == MAXREPEAT else high - 1)
+            atoms, width_one, _ = paths[0]
+            return [((*atoms, group + rest) if rest else atoms, low * width_one, True)]
         bound = "{%d,%s}" % (low, "" if high == MAXREPEAT else high)
         return [((group + bound,), low * min(w for _, w, _ in paths), True)]
     raise _Unknown(op)
@@ -447,6 +477,10 @@ def _gate_char(op, value, folded: bool) -> str:
     if re.fullmatch(source, " "):
         raise _Unknown(op)
     return source
+
+
+def _blank_only(op, value) -> bool:
+    return op in _REPEATS and list(value[2]) in _SPACE_ONLY
 
 
 def _nullable(op, value) -> bool:

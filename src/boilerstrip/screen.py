@@ -1,0 +1,306 @@
+"""One pass over a whole document, in C, before any line is looked at on its own.
+
+Most lines of an article are prose no rule can match, and splitting a document into lines and
+asking the matcher about each costs more than every regex the rules run. So the screen asks the
+document, not its lines, where a rule may match:
+
+- patterns with a known start have gates (``patterns.gate``): what every match starts with,
+  spelled as a trie, tried by one regex at every line break;
+- patterns that may start anywhere (and span patterns) are found by their gate when it starts
+  with characters rare in running text (``|``, ``(``), which the regex engine skips to in C, or
+  else by their needles, all found in one Aho-Corasick pass.
+
+Every test accepts more than the pattern it stands for, so a line the screen passes over cannot
+match. Only the lines it stops at are tried, and a document where none matches is returned
+untouched without being split (``engine.clean``). The screen runs on the document lower-cased
+(``str.lower``), where that view is exact; when it is not, every line is tried.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+from ahocorasick_rs import AhoCorasick
+
+from .lines import DECORATION, words_and_key
+from .patterns import FOLD_TRAPS, gate, shape
+
+if TYPE_CHECKING:
+    from .lines import Line
+    from .matcher import RuleSet, Searched
+    from .rules import Rule
+
+SPAN = -1
+"""The target standing for every span pattern (searched patterns are targets by position)."""
+_LINE_START = "[\\s" + re.escape(DECORATION) + "]*"
+"""The bullets and spaces that ``match_text`` takes off the start of a line before rules see it."""
+_COMMON = string.ascii_letters + string.digits + " \täöüßéçñжЖ中"
+"""Characters of running text: a gate none of whose first atoms matches one of them starts with
+something rare, and the regex engine skips to that in C."""
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """What the screen left to try in one document; the answers are still the rules'.
+
+    Offsets are those of line starts; None stands for every line."""
+
+    rules: RuleSet
+    led: frozenset[int] | None
+    """The lines a pattern with a known start may match."""
+    searched: dict[int, tuple[Searched, ...]] | None
+    """The lines where a pattern that may start anywhere may match, with those patterns."""
+    span_lines: frozenset[int] | None
+    """The lines a span may be in."""
+
+    def match(self, line: Line) -> Rule | None:
+        return self._match(line.offset, line.key)
+
+    def spans(self, line: Line) -> Iterator[tuple[int, int, Rule]]:
+        if self.span_lines is not None and line.offset not in self.span_lines:
+            return iter(())
+        return self.rules.spans(line.text)
+
+    def lines(self) -> frozenset[int] | None:
+        """The lines any rule may match or hold a span of."""
+        if self.led is None or self.searched is None or self.span_lines is None:
+            return None
+        return self.led.union(self.searched, self.span_lines)
+
+    def may_change(self, text: str) -> bool:
+        """Whether a rule matches some line of ``text`` (the screened document): trying the
+        lines the screen stopped at costs far less than splitting the document, and mostly
+        finds none."""
+        tried = self.lines()
+        if tried is None:
+            return True
+        for offset in sorted(tried):
+            end = text.find("\n", offset)
+            body = text[offset:] if end < 0 else text[offset:end].removesuffix("\r")
+            if self._match(offset, words_and_key(body)[1]) is not None:
+                return True
+            if offset in self.span_lines and any(self.rules.spans(body)):
+                return True
+        return False
+
+    def _match(self, offset: int, key: str) -> Rule | None:
+        led = self.led is None or offset in self.led
+        searched = None if self.searched is None else self.searched.get(offset, ())
+        return self.rules.match_screened(key, led, searched)
+
+
+class _Target(NamedTuple):
+    """A pattern that may start anywhere in a line: a searched pattern's position, or ``SPAN``."""
+
+    target: int
+    pattern: str
+    case_sensitive: bool
+    needles: tuple[str, ...] | None
+    also: tuple[tuple[str, ...], ...]
+
+
+class Screener:
+    """The gates, scans and needle finders of one rule set, built once."""
+
+    def __init__(self, led: Iterable[tuple[str, bool]], searched: tuple[Searched, ...], spans: Iterable[tuple[str, bool]]):
+        self.searched = searched
+        self.led_gates = [_Gates(view, patterns) for view, patterns in _by_view(led).items()]
+        targets = [
+            _Target(position, entry.piece.pattern, not entry.ignore_case, entry.needles, entry.also)
+            for position, entry in enumerate(searched)
+        ]
+        for pattern, case_sensitive in spans:
+            span_shape = shape(pattern, case_sensitive)
+            targets.append(_Target(SPAN, pattern, case_sensitive, span_shape.needles, span_shape.also))
+        scans = {target: _scan(target) for target in targets}
+        self.scan = _Scan([(target.target, paths) for target, paths in scans.items() if paths])
+        found = [target for target, paths in scans.items() if not paths]
+        self.finder = _Finder([target for target in found if target.needles])
+        self.spans_anywhere = any(target.target == SPAN and not target.needles for target in found)
+        """A span pattern neither scan nor needles can find: every line may hold a span."""
+
+    def screen(self, rules: RuleSet, text: str) -> Screen:
+        folded = text.lower()
+        if len(folded) != len(text) or (not folded.isascii() and any(trap in folded for trap in FOLD_TRAPS)):
+            return Screen(rules, None, None, None)
+        views = {True: folded, False: text}
+        led: set[int] | None = set()
+        for gates in self.led_gates:
+            led = gates.lines(views, led)
+        targets: dict[int, set[int]] = {}
+        self.finder.find(folded, text, targets)
+        self.scan.find(folded, targets)
+        searched = {}
+        span_lines = None if self.spans_anywhere else set()
+        for offset, found in targets.items():
+            pieces = tuple(self.searched[target] for target in sorted(found) if target != SPAN)
+            if pieces:
+                searched[offset] = pieces
+            if SPAN in found and span_lines is not None:
+                span_lines.add(offset)
+        return Screen(rules, _frozen(led), searched, _frozen(span_lines))
+
+
+class _Gates:
+    """The gates of the patterns with a known start meant for one view, as one regex."""
+
+    def __init__(self, folded: bool, patterns: list[tuple[str, bool]]):
+        self.folded = folded
+        paths = []
+        self.ungated: list[tuple[str, ...] | None] = []
+        """The needles of patterns no gate could be read off: only they can rule them out."""
+        for pattern, case_sensitive in patterns:
+            pattern_paths = gate(pattern, case_sensitive, folded=folded)
+            if () in pattern_paths:
+                self.ungated.append(shape(pattern, case_sensitive).needles)
+            else:
+                paths.extend(pattern_paths)
+        trie = _trie(paths) if paths else "(?!)"
+        self.breaks = re.compile(f"\n(?={_LINE_START}{trie})")
+        self.first = re.compile(f"{_LINE_START}{trie}")
+
+    def lines(self, views: dict[bool, str], found: set[int] | None) -> set[int] | None:
+        """``found`` and the lines these gates stop at; None when every line may match."""
+        view = views[self.folded]
+        if found is None or any(needles is None or any(n in view for n in needles) for needles in self.ungated):
+            return None
+        found.update(match.end() for match in self.breaks.finditer(view))
+        if self.first.match(view):
+            found.add(0)
+        return found
+
+
+class _Scan:
+    """The gates that start with rare characters, searched for in the folded document at once."""
+
+    def __init__(self, scans: list[tuple[int, list[tuple[str, ...]]]]):
+        self.targets = [(target, re.compile("|".join({atoms[0] for atoms in paths}))) for target, paths in scans]
+        """Each target with the first atoms of its gate: the character a match starts on tells
+        whose gate may have matched."""
+        self.regex = None
+        if scans:
+            paths = [path for _target, target_paths in scans for path in target_paths]
+            # One class of every first atom up front, so the engine skips to those characters
+            # in C; each path then checks its own first atom looking back.
+            first = "".join(sorted({atoms[0][1:-1] if atoms[0].startswith("[") else atoms[0] for atoms in paths}))
+            self.regex = re.compile(f"[{first}]" + _trie((f"(?<={atoms[0]})", *atoms[1:]) for atoms in paths))
+
+    def find(self, folded: str, targets: dict[int, set[int]]) -> None:
+        """Add each line where a gate matches, with every target whose gate may start there (the
+        regex does not say whose gate it was)."""
+        if self.regex is None:
+            return
+        found = self.regex.search(folded)
+        while found:
+            at = found.start()
+            line = targets.setdefault(folded.rfind("\n", 0, at) + 1, set())
+            line.update(target for target, first in self.targets if first.match(folded, at))
+            found = self.regex.search(folded, at + 1)
+
+
+class _Finder:
+    """Every needle of the targets not scanned for, in one Aho-Corasick automaton per view.
+
+    Needles of case-sensitive patterns are looked for lower-cased in the folded view when they
+    are ASCII (a superset); other ones in the document as it is."""
+
+    def __init__(self, targets: list[_Target]):
+        self.numbers: dict[bool, dict[str, int]] = {True: {}, False: {}}
+        folded_targets = []
+        for target in targets:
+            on_folded = not target.case_sensitive or all(n.isascii() for n in _needles_of(target))
+            folded_targets.append(on_folded)
+            for needle in _needles_of(target):
+                view = self.numbers[on_folded]
+                view.setdefault(needle.lower() if on_folded else needle, len(view))
+        self.owners: dict[bool, list[list[tuple[int, tuple[frozenset[int], ...]]]]] = {
+            view: [[] for _ in numbers] for view, numbers in self.numbers.items()
+        }
+        """Per needle number: the targets it is a first needle of, with the numbers of each set
+        of further needles they need."""
+        for target, on_folded in zip(targets, folded_targets):
+            known = self.numbers[on_folded]
+            fold = str.lower if on_folded else str
+            also = tuple(frozenset(known[fold(n)] for n in group) for group in target.also)
+            for needle in target.needles:
+                self.owners[on_folded][known[fold(needle)]].append((target.target, also))
+        self.automata = {view: AhoCorasick(list(numbers)) for view, numbers in self.numbers.items() if numbers}
+
+    def find(self, folded: str, text: str, targets: dict[int, set[int]]) -> None:
+        for on_folded, automaton in self.automata.items():
+            view = folded if on_folded else text
+            held: dict[int, set[int]] = {}  # line offset: the needles found in it
+            start = end = -1
+            for number, found_at, _found_end in automaton.find_matches_as_indexes(view, overlapping=True):
+                if not start <= found_at < end:
+                    start = view.rfind("\n", 0, found_at) + 1
+                    end = view.find("\n", found_at) % (len(view) + 1)
+                    line_needles = held.setdefault(start, set())
+                line_needles.add(number)
+            owners = self.owners[on_folded]
+            for offset, needles in held.items():
+                for number in needles:
+                    for target, also in owners[number]:
+                        if all(not needles.isdisjoint(group) for group in also):
+                            targets.setdefault(offset, set()).add(target)
+
+
+def _needles_of(target: _Target) -> tuple[str, ...]:
+    return (*target.needles, *(needle for group in target.also for needle in group))
+
+
+def _by_view(patterns: Iterable[tuple[str, bool]]) -> dict[bool, list[tuple[str, bool]]]:
+    """Case-insensitive patterns are gated on the folded view, the others on the document."""
+    views: dict[bool, list[tuple[str, bool]]] = {True: [], False: []}
+    for pattern, case_sensitive in patterns:
+        views[not case_sensitive].append((pattern, case_sensitive))
+    return {view: patterns for view, patterns in views.items() if patterns}
+
+
+def _scan(target: _Target) -> list[tuple[str, ...]] | None:
+    """The target's gate on the folded view, when it starts with rare characters only."""
+    paths = gate(target.pattern, target.case_sensitive, folded=True, anchored=False)
+    if not paths or () in paths:
+        return None
+    for atoms in paths:
+        if not _single(atoms[0]) or any(re.match(atoms[0], char) for char in _COMMON):
+            return None
+    return paths
+
+
+def _single(atom: str) -> bool:
+    """A character or a positive class without groups: an atom that fits inside another class."""
+    if atom.startswith("["):
+        return not atom.startswith("[^") and atom.endswith("]") and atom.count("[") == 1
+    return len(atom) == 1 or (len(atom) == 2 and atom[0] == "\\")
+
+
+def _trie(paths: Iterable[tuple[str, ...]]) -> str:
+    """The paths as one alternation sharing their common starts, so the regex engine tests a
+    character once against each distinct first atom, not against every path."""
+    root: dict = {}
+    for atoms in sorted(paths, key=len):
+        node = root
+        for atom in atoms:
+            if None in node:
+                break  # a shorter path already accepts everything this one does
+            node = node.setdefault(atom, {})
+        else:
+            node.clear()
+            node[None] = {}
+
+    def source(node: dict) -> str:
+        if None in node:
+            return ""
+        branches = [atom + source(child) for atom, child in node.items()]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return source(root)
+
+
+def _frozen(lines: set[int] | None) -> frozenset[int] | None:
+    return None if lines is None else frozenset(lines)
