@@ -19,10 +19,13 @@ untouched without being split (``engine.clean``). The screen runs on the documen
 from __future__ import annotations
 
 import re
+import re._parser as sre_parse  # noqa: PLC2701 - the only parser of Python's regex dialect
 import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
+
+from re._constants import IN, LITERAL, RANGE  # noqa: PLC2701
 
 from ahocorasick_rs import AhoCorasick
 
@@ -38,9 +41,9 @@ SPAN = -1
 """The target standing for every span pattern (searched patterns are targets by position)."""
 _LINE_START = "[\\s" + re.escape(DECORATION) + "]*"
 """The bullets and spaces that ``match_text`` takes off the start of a line before rules see it."""
-_COMMON = string.ascii_letters + string.digits + " \täöüßéçñжЖ中"
-"""Characters of running text: a gate none of whose first atoms matches one of them starts with
-something rare, and the regex engine skips to that in C."""
+_COMMON = frozenset(string.ascii_letters + string.digits + string.whitespace + "äöüßéçñжЖ中")
+"""Characters of running text: a gate that can start with none of them is worth trying where
+its first character is found."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,9 @@ class _Target(NamedTuple):
     case_sensitive: bool
     needles: tuple[str, ...] | None
     also: tuple[tuple[str, ...], ...]
+    check: re.Pattern[str] | None = None
+    """For a gate that starts with rare characters (``|``, ``(``): the needles are those
+    characters, and the gate is tried, on the folded view, where one is found."""
 
 
 class Screener:
@@ -116,12 +122,10 @@ class Screener:
         for pattern, case_sensitive in spans:
             span_shape = shape(pattern, case_sensitive)
             targets.append(_Target(SPAN, pattern, case_sensitive, span_shape.needles, span_shape.also))
-        scans = {target: _scan(target) for target in targets}
-        self.scan = _Scan([(target.target, paths) for target, paths in scans.items() if paths])
-        found = [target for target, paths in scans.items() if not paths]
-        self.finder = _Finder([target for target in found if target.needles])
-        self.spans_anywhere = any(target.target == SPAN and not target.needles for target in found)
-        """A span pattern neither scan nor needles can find: every line may hold a span."""
+        targets = [_scanned(target) or target for target in targets]
+        self.finder = _Finder([target for target in targets if target.needles])
+        self.spans_anywhere = any(target.target == SPAN and not target.needles for target in targets)
+        """A span pattern without needles: every line may hold a span."""
 
     def screen(self, rules: RuleSet, text: str) -> Screen:
         folded = text.lower()
@@ -133,7 +137,6 @@ class Screener:
             led = gates.lines(views, led)
         targets: dict[int, set[int]] = {}
         self.finder.find(folded, text, targets)
-        self.scan.find(folded, targets)
         searched = {}
         span_lines = None if self.spans_anywhere else set()
         for offset, found in targets.items():
@@ -174,34 +177,6 @@ class _Gates:
         return found
 
 
-class _Scan:
-    """The gates that start with rare characters, searched for in the folded document at once."""
-
-    def __init__(self, scans: list[tuple[int, list[tuple[str, ...]]]]):
-        self.targets = [(target, re.compile("|".join({atoms[0] for atoms in paths}))) for target, paths in scans]
-        """Each target with the first atoms of its gate: the character a match starts on tells
-        whose gate may have matched."""
-        self.regex = None
-        if scans:
-            paths = [path for _target, target_paths in scans for path in target_paths]
-            # One class of every first atom up front, so the engine skips to those characters
-            # in C; each path then checks its own first atom looking back.
-            first = "".join(sorted({atoms[0][1:-1] if atoms[0].startswith("[") else atoms[0] for atoms in paths}))
-            self.regex = re.compile(f"[{first}]" + _trie((f"(?<={atoms[0]})", *atoms[1:]) for atoms in paths))
-
-    def find(self, folded: str, targets: dict[int, set[int]]) -> None:
-        """Add each line where a gate matches, with every target whose gate may start there (the
-        regex does not say whose gate it was)."""
-        if self.regex is None:
-            return
-        found = self.regex.search(folded)
-        while found:
-            at = found.start()
-            line = targets.setdefault(folded.rfind("\n", 0, at) + 1, set())
-            line.update(target for target, first in self.targets if first.match(folded, at))
-            found = self.regex.search(folded, at + 1)
-
-
 class _Finder:
     """Every needle of the targets not scanned for, in one Aho-Corasick automaton per view.
 
@@ -222,18 +197,24 @@ class _Finder:
         }
         """Per needle number: the targets it is a first needle of, with the numbers of each set
         of further needles they need."""
+        self.checks: dict[bool, dict[int, list[tuple[int, re.Pattern[str]]]]] = {True: {}, False: {}}
+        """Per needle number: the targets whose gate is tried where the needle is found."""
         for target, on_folded in zip(targets, folded_targets):
             known = self.numbers[on_folded]
             fold = str.lower if on_folded else str
             also = tuple(frozenset(known[fold(n)] for n in group) for group in target.also)
             for needle in target.needles:
-                self.owners[on_folded][known[fold(needle)]].append((target.target, also))
+                if target.check is not None:
+                    self.checks[on_folded].setdefault(known[fold(needle)], []).append((target.target, target.check))
+                else:
+                    self.owners[on_folded][known[fold(needle)]].append((target.target, also))
         self.automata = {view: AhoCorasick(list(numbers)) for view, numbers in self.numbers.items() if numbers}
 
     def find(self, folded: str, text: str, targets: dict[int, set[int]]) -> None:
         for on_folded, automaton in self.automata.items():
             view = folded if on_folded else text
             held: dict[int, set[int]] = {}  # line offset: the needles found in it
+            checks = self.checks[on_folded]
             start = end = -1
             for number, found_at, _found_end in automaton.find_matches_as_indexes(view, overlapping=True):
                 if not start <= found_at < end:
@@ -241,6 +222,9 @@ class _Finder:
                     end = view.find("\n", found_at) % (len(view) + 1)
                     line_needles = held.setdefault(start, set())
                 line_needles.add(number)
+                for target, check in checks.get(number, ()):
+                    if check.match(view, found_at):
+                        targets.setdefault(start, set()).add(target)
             owners = self.owners[on_folded]
             for offset, needles in held.items():
                 for number in needles:
@@ -261,22 +245,41 @@ def _by_view(patterns: Iterable[tuple[str, bool]]) -> dict[bool, list[tuple[str,
     return {view: patterns for view, patterns in views.items() if patterns}
 
 
-def _scan(target: _Target) -> list[tuple[str, ...]] | None:
-    """The target's gate on the folded view, when it starts with rare characters only."""
+def _scanned(target: _Target) -> _Target | None:
+    """The target found by its gate, when every path of the gate (on the folded view) starts
+    with a character rare in running text: those characters are its needles."""
     paths = gate(target.pattern, target.case_sensitive, folded=True, anchored=False)
     if not paths or () in paths:
         return None
+    firsts: set[str] = set()
     for atoms in paths:
-        if not _single(atoms[0]) or any(re.match(atoms[0], char) for char in _COMMON):
+        chars = _characters(atoms[0])
+        if chars is None or not chars.isdisjoint(_COMMON):
             return None
-    return paths
+        firsts |= chars
+    return target._replace(case_sensitive=False, needles=tuple(sorted(firsts)), also=(), check=re.compile(_trie(paths)))
 
 
-def _single(atom: str) -> bool:
-    """A character or a positive class without groups: an atom that fits inside another class."""
-    if atom.startswith("["):
-        return not atom.startswith("[^") and atom.endswith("]") and atom.count("[") == 1
-    return len(atom) == 1 or (len(atom) == 2 and atom[0] == "\\")
+def _characters(atom: str) -> set[str] | None:
+    """The characters a one-character atom matches, when it is a literal or a short class."""
+    parsed = list(sre_parse.parse(atom))
+    if len(parsed) != 1:
+        return None
+    [(op, value)] = parsed
+    if op is LITERAL:
+        return {chr(value)}
+    if op is not IN or any(item not in (LITERAL, RANGE) for item, _ in value):
+        return None
+    chars = set()
+    for item, member in value:
+        low, high = (member, member) if item is LITERAL else member
+        if high - low > MAX_CHARACTERS:
+            return None
+        chars.update(map(chr, range(low, high + 1)))
+    return chars
+
+
+MAX_CHARACTERS = 64
 
 
 def _trie(paths: Iterable[tuple[str, ...]]) -> str:
