@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from .patterns import FOLD_TRAPS, Shape, shape
-from .screen import Screen, Screener
+from .patterns import FOLD_TRAPS, Shape, after_blanks, shape
+from .screen import Screen, Screener, trie
 
 if TYPE_CHECKING:
     from .rules import Rule
@@ -77,6 +77,11 @@ class RuleSet:
         self._span_rules = spans
         self._span = re.compile("|".join(f"(?P<s{n}>{rule.expression})" for n, rule in enumerate(spans))) if spans else None
         span_patterns = [(pattern, rule.case_sensitive) for rule in spans for pattern in rule.patterns]
+        starts = [(after_blanks(pattern, case_sensitive), case_sensitive) for pattern, case_sensitive in span_patterns]
+        self._span_starts = None
+        if spans and all(paths for paths, _ in starts):
+            alternation = "|".join(f"(?{'-i' if cs else 'i'}:{trie(paths)})" for paths, cs in starts)
+            self._span_starts = re.compile(alternation)
         span_shapes = [shape(pattern, case_sensitive) for pattern, case_sensitive in span_patterns]
         self._span_needles = None if any(s.needles is None for s in span_shapes) else span_shapes
         self._screener = Screener(((p.pattern, p.rule.case_sensitive) for p in led), self._searched, span_patterns)
@@ -173,9 +178,24 @@ class RuleSet:
         """Non-overlapping span matches inside one line, skipped when no span needle is in it."""
         if self._span is None or not self._may_hold_span(text):
             return
-        for found in self._span.finditer(text):
-            if found.end() > found.start():
+        if self._span_starts is None:
+            for found in self._span.finditer(text):
+                if found.end() > found.start():
+                    yield found.start(), found.end(), self._span_rules[int(found.lastgroup[1:])]
+            return
+        # finditer's answers, without trying the span regex at every character of a long line:
+        # a match starts on the whitespace run before a place where its start gate matches.
+        position = 0
+        while (start := self._span_starts.search(text, position)) is not None:
+            begin = start.start()
+            while begin > position and text[begin - 1].isspace():
+                begin -= 1
+            found = self._span.match(text, begin)
+            if found and found.end() > found.start():
                 yield found.start(), found.end(), self._span_rules[int(found.lastgroup[1:])]
+                position = found.end()
+            else:
+                position = start.start() + 1
 
     def _may_hold_span(self, text: str) -> bool:
         if self._span_needles is None:

@@ -391,6 +391,26 @@ def gate(pattern: str, case_sensitive: bool, folded: bool, anchored: bool = True
     return sorted({atoms for atoms, _width, _complete in _gate_sequence(tree, folded, GATE_WIDTH)})
 
 
+def after_blanks(pattern: str, case_sensitive: bool) -> list[tuple[str, ...]] | None:
+    """The gate, on the text as it is, of what follows the whitespace a match may start with:
+    when that whitespace is all a match may skip, and what follows cannot start with it, every
+    match starts on the whitespace run before a place this gate matches (``RuleSet.spans``).
+    None otherwise."""
+    tree = list(sre_parse.parse(f"(?{'-i' if case_sensitive else 'i'}:{pattern})"))
+    while len(tree) == 1 and tree[0][0] is SUBPATTERN and tree[0][1][1:3] in ((re.IGNORECASE, 0), (0, re.IGNORECASE)):
+        tree = list(tree[0][1][-1])
+    while tree and _blank_only(*tree[0]):
+        tree = tree[1:]
+    if not tree or _nullable(*tree[0]):
+        return None
+    paths = sorted({atoms for atoms, _width, _complete in _gate_sequence(tree, False, GATE_WIDTH)})
+    blanks = [chr(code) for code in range(0x3001) if chr(code).isspace()]
+    flags = 0 if case_sensitive else re.IGNORECASE
+    if not paths or () in paths or any(re.match(atoms[0], blank, flags) for atoms in paths for blank in blanks):
+        return None
+    return paths
+
+
 def _gate_sequence(items, folded: bool, width: float) -> list[Path]:
     paths: list[Path] = [((), 0.0, True)]
     for op, value in items:

@@ -162,9 +162,9 @@ class _Gates:
                 self.ungated.append(shape(pattern, case_sensitive).needles)
             else:
                 paths.extend(pattern_paths)
-        trie = _trie(paths) if paths else "(?!)"
-        self.breaks = re.compile(f"\n(?={_LINE_START}{trie})")
-        self.first = re.compile(f"{_LINE_START}{trie}")
+        alternation = trie(paths) if paths else "(?!)"
+        self.breaks = re.compile(f"\n(?={_LINE_START}{alternation})")
+        self.first = re.compile(f"{_LINE_START}{alternation}")
 
     def lines(self, views: dict[bool, str], found: set[int] | None) -> set[int] | None:
         """``found`` and the lines these gates stop at; None when every line may match."""
@@ -257,7 +257,7 @@ def _scanned(target: _Target) -> _Target | None:
         if chars is None or not chars.isdisjoint(_COMMON):
             return None
         firsts |= chars
-    return target._replace(case_sensitive=False, needles=tuple(sorted(firsts)), also=(), check=re.compile(_trie(paths)))
+    return target._replace(case_sensitive=False, needles=tuple(sorted(firsts)), also=(), check=re.compile(trie(paths)))
 
 
 def _characters(atom: str) -> set[str] | None:
@@ -282,7 +282,7 @@ def _characters(atom: str) -> set[str] | None:
 MAX_CHARACTERS = 64
 
 
-def _trie(paths: Iterable[tuple[str, ...]]) -> str:
+def trie(paths: Iterable[tuple[str, ...]]) -> str:
     """The paths as one alternation sharing their common starts, so the regex engine tests a
     character once against each distinct first atom, not against every path."""
     root: dict = {}
