@@ -98,7 +98,7 @@ def _classify(lines: list[Line], rules: Screen) -> tuple[list[_Mark | None], dic
     return marks, weak
 
 
-def _indices(lines: list[Line], offsets: frozenset[int] | None) -> Iterable[int]:
+def _indices(lines: list[Line], offsets: set[int] | None) -> Iterable[int]:
     """The positions of the lines starting at ``offsets``; None: every line."""
     if offsets is None:
         return range(len(lines))

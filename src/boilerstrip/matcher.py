@@ -105,8 +105,12 @@ class RuleSet:
     def match_screened(self, key: str, led: bool, searched: tuple[Searched, ...] | None) -> Rule | None:
         """``match_line`` for a line the screen passed: the patterns with a known start only if
         ``led``; of the others, ``searched`` (None: all, each behind its needles)."""
+        if not key:
+            return None
         if searched is None:
             return self._match(key, led, self._searched, screened=False)
+        if not led and not searched:
+            return None
         return self._match(key, led, searched, screened=True)
 
     def _match(self, key: str, led: bool, searched: tuple[Searched, ...], screened: bool) -> Rule | None:

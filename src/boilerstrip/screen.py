@@ -53,11 +53,11 @@ class Screen:
     Offsets are those of line starts; None stands for every line."""
 
     rules: RuleSet
-    led: frozenset[int] | None
+    led: set[int] | None
     """The lines a pattern with a known start may match."""
     searched: dict[int, tuple[Searched, ...]] | None
     """The lines where a pattern that may start anywhere may match, with those patterns."""
-    span_lines: frozenset[int] | None
+    span_lines: set[int] | None
     """The lines a span may be in."""
 
     def match(self, line: Line) -> Rule | None:
@@ -68,7 +68,7 @@ class Screen:
             return iter(())
         return self.rules.spans(line.text)
 
-    def lines(self) -> frozenset[int] | None:
+    def lines(self) -> set[int] | None:
         """The lines any rule may match or hold a span of."""
         if self.led is None or self.searched is None or self.span_lines is None:
             return None
@@ -81,12 +81,13 @@ class Screen:
         tried = self.lines()
         if tried is None:
             return True
+        match, led, searched, span_lines = self.rules.match_screened, self.led, self.searched, self.span_lines
         for offset in sorted(tried):
             end = text.find("\n", offset)
             body = text[offset:] if end < 0 else text[offset:end].removesuffix("\r")
-            if self._match(offset, words_and_key(body)[1]) is not None:
+            if match(words_and_key(body)[1], offset in led, searched.get(offset, ())) is not None:
                 return True
-            if offset in self.span_lines and any(self.rules.spans(body)):
+            if offset in span_lines and any(self.rules.spans(body)):
                 return True
         return False
 
@@ -145,7 +146,7 @@ class Screener:
                 searched[offset] = pieces
             if SPAN in found and span_lines is not None:
                 span_lines.add(offset)
-        return Screen(rules, _frozen(led), searched, _frozen(span_lines))
+        return Screen(rules, led, searched, span_lines)
 
 
 class _Gates:
@@ -303,7 +304,3 @@ def trie(paths: Iterable[tuple[str, ...]]) -> str:
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     return source(root)
-
-
-def _frozen(lines: set[int] | None) -> frozenset[int] | None:
-    return None if lines is None else frozenset(lines)
