@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import fnmatch
 import gzip
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from fnmatch import fnmatch
 from functools import cache
 from pathlib import PurePosixPath
 
@@ -60,8 +61,8 @@ class Walk:
     """
 
     def __init__(self, include: Iterable[str] = (), exclude: Iterable[str] = (), skip_dirs: Iterable[str] = ()):
-        self.include = tuple(include)
-        self.exclude = (*DEFAULT_EXCLUDE, *exclude)
+        self.include = _globs(include)
+        self.exclude = _globs((*DEFAULT_EXCLUDE, *exclude))
         self.skip_dirs = {os.path.realpath(d) for d in skip_dirs}
         self.skipped = 0
 
@@ -97,9 +98,17 @@ class Walk:
         return _matches(relative, self.include) if self.include else is_recognised(relative)
 
 
-def _matches(relative: str, globs: tuple[str, ...]) -> bool:
+def _globs(globs: Iterable[str]) -> re.Pattern[str] | None:
+    """All the globs as one regex, as ``fnmatch`` would read each (once, not per file)."""
+    globs = list(globs)
+    return re.compile("|".join(fnmatch.translate(glob) for glob in globs)) if globs else None
+
+
+def _matches(relative: str, globs: re.Pattern[str] | None) -> bool:
+    if globs is None:
+        return False
     path = PurePosixPath(relative.replace(os.sep, "/"))
-    return any(fnmatch(str(path), glob) or any(fnmatch(part, glob) for part in path.parts) for glob in globs)
+    return any(globs.match(name) for name in (str(path), *path.parts))
 
 
 def file_size(name: str) -> int:

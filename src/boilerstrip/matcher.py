@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -84,13 +85,20 @@ class RuleSet:
             self._span_starts = re.compile(alternation)
         span_shapes = [shape(pattern, case_sensitive) for pattern, case_sensitive in span_patterns]
         self._span_needles = None if any(s.needles is None for s in span_shapes) else span_shapes
-        self._screener = Screener(((p.pattern, p.rule.case_sensitive) for p in led), self._searched, span_patterns)
+        self._span_patterns = span_patterns
 
     def __len__(self) -> int:
         return len(self.rules)
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
+
+    @cached_property
+    def _screener(self) -> Screener:
+        """Built on first use: a process that only checks the packs (the main one, with
+        ``--jobs``) never pays for it."""
+        led = ((piece.pattern, piece.rule.case_sensitive) for piece, _lead in self._led)
+        return Screener(led, self._searched, self._span_patterns)
 
     def screen(self, text: str) -> Screen:
         """Where in ``text`` a rule may match at all (``screen.py``): ask the result about lines."""
