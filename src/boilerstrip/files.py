@@ -6,10 +6,9 @@ import fnmatch
 import gzip
 import os
 import re
-import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import PurePosixPath
 
 from .sources import HTML_SUFFIXES, STDIN
@@ -148,12 +147,11 @@ class AtomicFile:
 
     def __init__(self, path: str, mode: int | None = None, compress: bool = False):
         self.path = path
-        folder = os.path.dirname(path) or "."
-        os.makedirs(folder, exist_ok=True)
-        descriptor, self.temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+        descriptor, self.temporary = _create_beside(path)
         self.handle = os.fdopen(descriptor, "wb")
+        if mode is not None:
+            os.fchmod(descriptor, mode)
         self.stream = gzip.GzipFile(fileobj=self.handle, mode="wb", mtime=0) if compress else self.handle
-        self.mode = mode
 
     def write(self, data: bytes) -> None:
         self.stream.write(data)
@@ -162,7 +160,6 @@ class AtomicFile:
         try:
             self.stream.close()
             self.handle.close()
-            os.chmod(self.temporary, self.mode if self.mode is not None else 0o666 & ~_umask())
             os.replace(self.temporary, self.path)
         except BaseException:
             self.discard()
@@ -190,9 +187,21 @@ def write_atomic(path: str, data: bytes, mode: int | None = None) -> None:
     target.commit()
 
 
-@cache
-def _umask() -> int:
-    """The process umask, read once (mkstemp creates files 0600; an output gets the usual mode)."""
-    current = os.umask(0)
-    os.umask(current)
-    return current
+def _create_beside(path: str) -> tuple[int, str]:
+    """A new, empty temporary file in ``path``'s folder (made if missing), with the mode a new
+    file gets (0o666 less the umask). A file per document: the fewer system calls the better,
+    so the folder is only made when the file cannot be."""
+    folder = os.path.dirname(path) or "."
+    prefix = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.")
+    for attempt in range(TEMPORARY_ATTEMPTS):
+        temporary = f"{prefix}{time.monotonic_ns()}.{attempt}.tmp"
+        try:
+            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), temporary
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+    raise FileExistsError(f"{path}: no free temporary name beside it")
+
+
+TEMPORARY_ATTEMPTS = 100
