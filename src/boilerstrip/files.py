@@ -148,7 +148,7 @@ class AtomicFile:
     def __init__(self, path: str, mode: int | None = None, compress: bool = False):
         self.path = path
         descriptor, self.temporary = _create_beside(path)
-        self.handle = os.fdopen(descriptor, "wb")
+        self.handle = os.fdopen(descriptor, "wb", buffering=0)  # written whole: no buffer, no tty check
         if mode is not None:
             os.fchmod(descriptor, mode)
         self.stream = gzip.GzipFile(fileobj=self.handle, mode="wb", mtime=0) if compress else self.handle
@@ -192,7 +192,7 @@ def _create_beside(path: str) -> tuple[int, str]:
     file gets (0o666 less the umask). A file per document: the fewer system calls the better,
     so the folder is only made when the file cannot be."""
     folder = os.path.dirname(path) or "."
-    prefix = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.")
+    prefix = os.path.join(folder, f".{os.path.basename(path)}.")
     for attempt in range(TEMPORARY_ATTEMPTS):
         temporary = f"{prefix}{time.monotonic_ns()}.{attempt}.tmp"
         try:
