@@ -67,7 +67,7 @@ def clean(text: str, rules: RuleSet | None = None) -> Result:
     """Remove boilerplate from one document. ``rules`` defaults to every shipped rule."""
     rules = rules if rules is not None else load_rules()
     screen = rules.screen(text)
-    if not screen.may_change(text):
+    if not screen.find(text):
         return Result(text, ())
     lines = split_lines(text)
     marks, weak = _classify(lines, screen)

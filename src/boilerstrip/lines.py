@@ -75,9 +75,18 @@ def _line(number: int, body: str, ending: str, offset: int) -> Line:
 
 def words_and_key(body: str) -> tuple[int, str]:
     """A line's word count and ``match_text``, the usual line's without splitting it."""
-    if body.isprintable() and "  " not in body and body[:1] not in DECORATION and body[-1:] not in DECORATION:
-        # ``isprintable`` rules out every whitespace character but the space, and a single space
-        # between words is what match_text makes.
+    if _usual(body):
         return body.count(" ") + 1, body
     tokens = body.split()
     return len(tokens), _joined(tokens)
+
+
+def key_of(body: str) -> str:
+    """``match_text`` of a line, the usual line's without splitting it (or counting words)."""
+    return body if _usual(body) else match_text(body)
+
+
+def _usual(body: str) -> bool:
+    """``isprintable`` rules out every whitespace character but the space, and a single space
+    between words is what ``match_text`` makes: such a line is its own match text."""
+    return body.isprintable() and "  " not in body and body[:1] not in DECORATION and body[-1:] not in DECORATION

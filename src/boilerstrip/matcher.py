@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from .patterns import FOLD_TRAPS, Shape, after_blanks, shape
-from .screen import Screen, Screener, trie
+from .screen import Screen, Screener, gate_check, trie
 
 if TYPE_CHECKING:
     from .rules import Rule
@@ -67,7 +67,16 @@ class RuleSet:
         ]
         searched = [p for p in pieces if p.shape.needles and _is_broad(p.shape.lead)]
         self._searched = tuple(
-            Searched(p.order, p.longest, p.shape.needles, p.shape.ignore_case, re.compile(p.expression), p, p.shape.also)
+            Searched(
+                p.order,
+                p.longest,
+                p.shape.needles,
+                p.shape.ignore_case,
+                re.compile(p.expression),
+                p,
+                p.shape.also,
+                gate_check(p.pattern, p.rule.case_sensitive),
+            )
             for p in searched
         )
         led = [p for p in pieces if p not in searched]
@@ -161,12 +170,17 @@ class RuleSet:
         size = len(key)
         folded = None
         trapped = False
-        for order, longest, needles, ignore_case, regex, piece, _also in searched:
+        for order, longest, needles, ignore_case, regex, piece, _also, check in searched:
             if order >= limit:
                 break
             if size > longest:
                 continue
-            if screened:
+            if screened:  # the document's folded view is exact, so is the line's
+                if check is not None:
+                    if folded is None:
+                        folded = key.lower()
+                    if not check.search(folded):
+                        continue
                 if regex.fullmatch(key):
                     return piece
                 continue
@@ -236,6 +250,8 @@ class Searched(NamedTuple):
     regex: re.Pattern[str]
     piece: _Piece
     also: tuple[tuple[str, ...], ...]
+    check: re.Pattern[str] | None
+    """Its gate on the folded line, searched for first on screened lines (``gate_check``)."""
 
 
 def _is_broad(lead: str | None) -> bool:

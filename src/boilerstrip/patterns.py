@@ -316,10 +316,10 @@ def _rarity(needle: str) -> int:
 
 COMMON_WORDS = frozenset(
     """
-    a about after all also am an and are as at be been but by can could do for from had has
-    have he her his how i if in into is it its may might more my no not now of on one or our out
-    she so than that the their them then there they this to up was we were what when which who
-    will with would you your
+    a about after all also am an and are as at be been but by can could do for from get got go
+    had has have he her his how i if in into is it its just know like make may might more my new
+    no not now of on one or our out said says see she so take than that the their them then there
+    they this to up was we were what when which who will with would you your
     aber als am an auch auf aus bei bis das dass dem den der des die dies doch du ein eine einem
     einen einer er es für hat ich ihr im in ist ja kann man mehr mit nach nicht noch nur oder
     sich sie sind so um und uns von vor war was wie wir wird zu zum zur
@@ -329,7 +329,8 @@ COMMON_WORDS = frozenset(
     che di il la le non per un una
     """.split()
 )
-"""Function words: found in nearly every line of running text, so poor needles."""
+"""Function words and the commonest verbs: found in nearly every line of running text, so poor
+needles."""
 
 
 def _longest(items) -> float:

@@ -29,7 +29,7 @@ from re._constants import IN, LITERAL, RANGE  # noqa: PLC2701
 
 from ahocorasick_rs import AhoCorasick
 
-from .lines import DECORATION, words_and_key
+from .lines import DECORATION, key_of
 from .patterns import FOLD_TRAPS, gate, shape
 
 if TYPE_CHECKING:
@@ -46,11 +46,12 @@ _COMMON = frozenset(string.ascii_letters + string.digits + string.whitespace + "
 its first character is found."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Screen:
     """What the screen left to try in one document; the answers are still the rules'.
 
-    Offsets are those of line starts; None stands for every line."""
+    Offsets are those of line starts; None stands for every line. ``find`` then tries those
+    lines, and from there on the screen knows the answer for every line."""
 
     rules: RuleSet
     led: set[int] | None
@@ -58,9 +59,13 @@ class Screen:
     searched: dict[int, tuple[Searched, ...]] | None
     """The lines where a pattern that may start anywhere may match, with those patterns."""
     span_lines: set[int] | None
-    """The lines a span may be in."""
+    """The lines a span may be in; after ``find``, the lines holding one."""
+    found: dict[int, Rule] | None = None
+    """After ``find``: the lines a line or block rule matches, with the first such rule."""
 
     def match(self, line: Line) -> Rule | None:
+        if self.found is not None:
+            return self.found.get(line.offset)
         return self._match(line.offset, line.key)
 
     def spans(self, line: Line) -> Iterator[tuple[int, int, Rule]]:
@@ -70,26 +75,32 @@ class Screen:
 
     def lines(self) -> set[int] | None:
         """The lines any rule may match or hold a span of."""
+        if self.found is not None:
+            return self.span_lines.union(self.found)
         if self.led is None or self.searched is None or self.span_lines is None:
             return None
         return self.led.union(self.searched, self.span_lines)
 
-    def may_change(self, text: str) -> bool:
-        """Whether a rule matches some line of ``text`` (the screened document): trying the
-        lines the screen stopped at costs far less than splitting the document, and mostly
-        finds none."""
+    def find(self, text: str) -> bool:
+        """Try the lines of ``text`` (the screened document) the screen stopped at, and say
+        whether a rule matches one of them: mostly none does, and the document need not be split
+        into lines at all."""
         tried = self.lines()
         if tried is None:
             return True
         match, led, searched, span_lines = self.rules.match_screened, self.led, self.searched, self.span_lines
+        found: dict[int, Rule] = {}
+        spanned: set[int] = set()
         for offset in sorted(tried):
             end = text.find("\n", offset)
             body = text[offset:] if end < 0 else text[offset:end].removesuffix("\r")
-            if match(words_and_key(body)[1], offset in led, searched.get(offset, ())) is not None:
-                return True
+            rule = match(key_of(body), offset in led, searched.get(offset, ()))
+            if rule is not None:
+                found[offset] = rule
             if offset in span_lines and any(self.rules.spans(body)):
-                return True
-        return False
+                spanned.add(offset)
+        self.found, self.span_lines = found, spanned
+        return bool(found or spanned)
 
     def _match(self, offset: int, key: str) -> Rule | None:
         led = self.led is None or offset in self.led
@@ -259,6 +270,24 @@ def _scanned(target: _Target) -> _Target | None:
             return None
         firsts |= chars
     return target._replace(case_sensitive=False, needles=tuple(sorted(firsts)), also=(), check=re.compile(trie(paths)))
+
+
+def gate_check(pattern: str, case_sensitive: bool) -> re.Pattern[str] | None:
+    """The pattern's gate on a folded line, to search for before the pattern itself: worth it
+    when every path starts with one of a few plain characters (the engine skips to those in C,
+    and the case-sensitive gate costs a fraction of the case-blind pattern). None otherwise."""
+    paths = gate(pattern, case_sensitive, folded=True, anchored=False)
+    if not paths or () in paths:
+        return None
+    for atoms in paths:
+        chars = _characters(atoms[0])
+        if chars is None or len(chars) > CHECK_FIRST:
+            return None
+    return re.compile(trie(paths))
+
+
+CHECK_FIRST = 4
+"""A gate searched for before its pattern starts with one of at most this many characters."""
 
 
 def _characters(atom: str) -> set[str] | None:
