@@ -53,24 +53,20 @@ def split_lines(text: str) -> list[Line]:
     the output must give back every character as it came.
     """
     lines: list[Line] = []
+    append = lines.append
     offset = 0
     parts = text.split("\n")
-    last = len(parts) - 1
-    for index, part in enumerate(parts):
-        if index == last:
-            if part:
-                lines.append(_line(index + 1, part, "", offset))
-            break
+    tail = parts.pop()  # after the last line break: a last line without an ending, or nothing
+    for number, part in enumerate(parts, 1):
+        size = len(part)
         if part.endswith("\r"):
-            lines.append(_line(index + 1, part[:-1], "\r\n", offset))
+            append(Line(number, part[:-1], "\r\n", offset, *words_and_key(part[:-1])))
         else:
-            lines.append(_line(index + 1, part, "\n", offset))
-        offset += len(part) + 1
+            append(Line(number, part, "\n", offset, *words_and_key(part)))
+        offset += size + 1
+    if tail:
+        append(Line(len(parts) + 1, tail, "", offset, *words_and_key(tail)))
     return lines
-
-
-def _line(number: int, body: str, ending: str, offset: int) -> Line:
-    return Line(number, body, ending, offset, *words_and_key(body))
 
 
 def words_and_key(body: str) -> tuple[int, str]:

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 SPAN = -1
 """The target standing for every span pattern (searched patterns are targets by position)."""
+LED = -2
+"""The target standing for the patterns with a known start found by needles, not a gate."""
 _LINE_START = "[\\s" + re.escape(DECORATION) + "]*"
 """The bullets and spaces that ``match_text`` takes off the start of a line before rules see it."""
 _COMMON = frozenset(string.ascii_letters + string.digits + string.whitespace + "äöüßéçñжЖ中")
@@ -126,8 +128,22 @@ class Screener:
 
     def __init__(self, led: Iterable[tuple[str, bool]], searched: tuple[Searched, ...], spans: Iterable[tuple[str, bool]]):
         self.searched = searched
-        self.led_gates = [_Gates(view, patterns) for view, patterns in _by_view(led).items()]
-        targets = [
+        paths: dict[bool, list[tuple[str, ...]]] = {True: [], False: []}
+        targets = []
+        self.led_anywhere = False
+        """A pattern with a known start that neither a gate nor needles can find."""
+        for pattern, case_sensitive in led:
+            folded, pattern_paths = _led_gate(pattern, case_sensitive)
+            if () not in pattern_paths:
+                paths[folded].extend(pattern_paths)
+                continue
+            led_shape = shape(pattern, case_sensitive)
+            if led_shape.needles:
+                targets.append(_Target(LED, pattern, case_sensitive, led_shape.needles, led_shape.also))
+            else:
+                self.led_anywhere = True
+        self.led_gates = [_Gates(view, view_paths) for view, view_paths in paths.items() if view_paths]
+        targets += [
             _Target(position, entry.piece.pattern, not entry.ignore_case, entry.needles, entry.also)
             for position, entry in enumerate(searched)
         ]
@@ -143,50 +159,43 @@ class Screener:
         folded = text.lower()
         if len(folded) != len(text) or (not folded.isascii() and any(trap in folded for trap in FOLD_TRAPS)):
             return Screen(rules, None, None, None)
-        views = {True: folded, False: text}
         led: set[int] | None = set()
         for gates in self.led_gates:
-            led = gates.lines(views, led)
+            gates.lines(folded if gates.folded else text, led)
         targets: dict[int, set[int]] = {}
         self.finder.find(folded, text, targets)
         searched = {}
         span_lines = None if self.spans_anywhere else set()
         for offset, found in targets.items():
-            pieces = tuple(self.searched[target] for target in sorted(found) if target != SPAN)
+            pieces = tuple(self.searched[target] for target in sorted(found) if target >= 0)
             if pieces:
                 searched[offset] = pieces
             if SPAN in found and span_lines is not None:
                 span_lines.add(offset)
+            if LED in found:
+                led.add(offset)
+        if self.led_anywhere:
+            led = None
         return Screen(rules, led, searched, span_lines)
 
 
 class _Gates:
     """The gates of the patterns with a known start meant for one view, as one regex."""
 
-    def __init__(self, folded: bool, patterns: list[tuple[str, bool]]):
+    def __init__(self, folded: bool, paths: list[tuple[str, ...]]):
         self.folded = folded
-        paths = []
-        self.ungated: list[tuple[str, ...] | None] = []
-        """The needles of patterns no gate could be read off: only they can rule them out."""
-        for pattern, case_sensitive in patterns:
-            pattern_paths = gate(pattern, case_sensitive, folded=folded)
-            if () in pattern_paths:
-                self.ungated.append(shape(pattern, case_sensitive).needles)
-            else:
-                paths.extend(pattern_paths)
-        alternation = trie(paths) if paths else "(?!)"
+        alternation = trie(paths)
         self.breaks = re.compile(f"\n(?={_LINE_START}{alternation})")
         self.first = re.compile(f"{_LINE_START}{alternation}")
 
-    def lines(self, views: dict[bool, str], found: set[int] | None) -> set[int] | None:
-        """``found`` and the lines these gates stop at; None when every line may match."""
-        view = views[self.folded]
-        if found is None or any(needles is None or any(n in view for n in needles) for needles in self.ungated):
-            return None
-        found.update(match.end() for match in self.breaks.finditer(view))
+    def lines(self, view: str, found: set[int]) -> None:
+        """Add the lines these gates stop at to ``found``."""
+        found.update(map(_END, self.breaks.finditer(view)))
         if self.first.match(view):
             found.add(0)
-        return found
+
+
+_END = re.Match.end
 
 
 class _Finder:
@@ -249,12 +258,23 @@ def _needles_of(target: _Target) -> tuple[str, ...]:
     return (*target.needles, *(needle for group in target.also for needle in group))
 
 
-def _by_view(patterns: Iterable[tuple[str, bool]]) -> dict[bool, list[tuple[str, bool]]]:
-    """Case-insensitive patterns are gated on the folded view, the others on the document."""
-    views: dict[bool, list[tuple[str, bool]]] = {True: [], False: []}
-    for pattern, case_sensitive in patterns:
-        views[not case_sensitive].append((pattern, case_sensitive))
-    return {view: patterns for view, patterns in views.items() if patterns}
+def _led_gate(pattern: str, case_sensitive: bool) -> tuple[bool, list[tuple[str, ...]]]:
+    """Which view a pattern with a known start is gated on, and its gate there: the folded one,
+    unless the pattern is case-sensitive and its folded gate would start at most characters (an
+    all-capitals teaser reads like any line once lower-cased)."""
+    paths = gate(pattern, case_sensitive, folded=True)
+    if case_sensitive and not _starts_plainly(paths):
+        return False, gate(pattern, case_sensitive, folded=False)
+    return True, paths
+
+
+def _starts_plainly(paths: list[tuple[str, ...]], most: int = 8) -> bool:
+    """Every path starts with one of at most ``most`` characters."""
+    for atoms in paths:
+        chars = _characters(atoms[0]) if atoms else None
+        if chars is None or len(chars) > most:
+            return False
+    return True
 
 
 def _scanned(target: _Target) -> _Target | None:
