@@ -81,6 +81,8 @@ class RuleSet:
         )
         led = [p for p in pieces if p not in searched]
         self._led = [(p, re.compile(p.shape.lead) if p.shape.lead else None) for p in led]
+        self._wide = [p for p, lead in self._led if _letters(lead) >= WIDE_LEAD]
+        self._narrow = [(p, lead) for p, lead in self._led if _letters(lead) < WIDE_LEAD]
         self._by_first: dict[str, tuple[re.Pattern[str], list[_Piece]] | None] = {}
         self._combined: dict[tuple[int, ...], tuple[re.Pattern[str], list[_Piece]]] = {}
         spans = [rule for rule in self.rules if rule.kind == "span"]
@@ -144,6 +146,12 @@ class RuleSet:
                 found = regex.fullmatch(key)
                 if found:
                     best = pieces[int(found.lastgroup[1:])]
+            if self._wide:
+                found = self._wide_regex.fullmatch(key)
+                if found:
+                    piece = self._wide[int(found.lastgroup[1:])]
+                    if best is None or piece.order < best.order:
+                        best = piece
         if searched:
             best = self._search(key, best, searched, screened)
         return best.rule if best is not None else None
@@ -153,14 +161,19 @@ class RuleSet:
         with the same patterns; and by both cases of a letter, which halves the regexes to
         compile (a few milliseconds each) for a few more patterns to try."""
         cases = {first, first.lower(), first.upper()}
-        led = [piece for piece, lead in self._led if lead is None or any(lead.fullmatch(c) for c in cases)]
+        led = [piece for piece, lead in self._narrow if lead is None or any(lead.fullmatch(c) for c in cases)]
         if not led:
             return None
         signature = tuple(id(piece) for piece in led)
         if signature not in self._combined:
-            alternation = "|".join(f"(?P<p{n}>{piece.expression})" for n, piece in enumerate(led))
-            self._combined[signature] = (re.compile(alternation), led)
+            self._combined[signature] = (_alternation(led), led)
         return self._combined[signature]
+
+    @cached_property
+    def _wide_regex(self) -> re.Pattern[str]:
+        """The patterns that may start with most letters, in one regex compiled once, rather than
+        in the regex of nearly every first character."""
+        return _alternation(self._wide)
 
     def _search(self, key: str, best: _Piece | None, searched: tuple[Searched, ...], screened: bool) -> _Piece | None:
         """The first searched pattern before ``best`` whose needle is in ``key`` and that matches.
@@ -252,6 +265,21 @@ class Searched(NamedTuple):
     also: tuple[tuple[str, ...], ...]
     check: re.Pattern[str] | None
     """Its gate on the folded line, searched for first on screened lines (``gate_check``)."""
+
+
+WIDE_LEAD = 20
+"""A pattern with a known start whose first character may be this many letters (of the 52, either
+case) or more is tried on every line its gate passes, not grouped by first character."""
+
+
+def _alternation(pieces: list[_Piece]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?P<p{n}>{piece.expression})" for n, piece in enumerate(pieces)))
+
+
+def _letters(lead: re.Pattern[str] | None) -> int:
+    if lead is None:
+        return len(_LETTERS)
+    return sum(1 for letter in _LETTERS if lead.fullmatch(letter))
 
 
 def _is_broad(lead: str | None) -> bool:
