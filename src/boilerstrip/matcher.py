@@ -119,21 +119,12 @@ class RuleSet:
         """The first line or block rule, in pack order, with a pattern matching all of ``key``.
 
         ``key`` is a line's ``match_text``; no pattern matches an empty one (``rules.py``)."""
-        return self._match(key, True, self._searched, screened=False)
+        return self.match_screened(key, True, None)
 
     def match_screened(self, key: str, led: bool, searched: tuple[Searched, ...] | None) -> Rule | None:
         """``match_line`` for a line the screen passed: the patterns with a known start only if
-        ``led``; of the others, ``searched`` (None: all, each behind its needles)."""
-        if not key:
-            return None
-        if searched is None:
-            return self._match(key, led, self._searched, screened=False)
-        if not led and not searched:
-            return None
-        return self._match(key, led, searched, screened=True)
-
-    def _match(self, key: str, led: bool, searched: tuple[Searched, ...], screened: bool) -> Rule | None:
-        """``screened``: the line is known to hold a needle of each of ``searched``."""
+        ``led``; of the others, ``searched`` (None: all, each behind its needles; else the line
+        is known to hold a needle of each)."""
         if not key:
             return None
         best = None
@@ -142,18 +133,19 @@ class RuleSet:
             if entry is False:
                 entry = self._by_first[key[0]] = self._dispatch(key[0])
             if entry is not None:
-                regex, pieces = entry
-                found = regex.fullmatch(key)
+                found = entry[0].fullmatch(key)
                 if found:
-                    best = pieces[int(found.lastgroup[1:])]
+                    best = entry[1][int(found.lastgroup[1:])]
             if self._wide:
                 found = self._wide_regex.fullmatch(key)
                 if found:
                     piece = self._wide[int(found.lastgroup[1:])]
                     if best is None or piece.order < best.order:
                         best = piece
-        if searched:
-            best = self._search(key, best, searched, screened)
+        if searched is None:
+            best = self._search(key, best, self._searched, screened=False)
+        elif searched:
+            best = self._search(key, best, searched, screened=True)
         return best.rule if best is not None else None
 
     def _dispatch(self, first: str) -> tuple[re.Pattern[str], list[_Piece]] | None:
