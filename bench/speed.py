@@ -1,13 +1,15 @@
 """Speed, scaling, start-up and memory, measured; prints figures, asserts nothing.
 
-    python bench/speed.py ../shared/data [--size 100] [--html-pages 60]
+    python bench/speed.py ../shared/data [--size 100] [--html-pages 60] [--jsonl-size 1000]
 
 Builds a corpus by repeating the development texts to about ``--size`` MB (a folder of .txt
 files and one JSONL file, in a temporary folder) and measures, in one run:
 
+- loading the rules and building the screen, once per process;
 - library throughput, single process (MB/s, documents/s);
-- CLI throughput on the folder with ``-j 1`` and ``-j 2``, and their ratio;
-- CLI on the JSONL file, with the peak resident memory of the largest process;
+- CLI throughput on the folder and on the JSONL file with ``-j 1`` and ``-j 2``, their ratios,
+  and the peak resident memory of the largest process (``--jsonl-size 1000``: also a 1 GB
+  JSONL file, default jobs);
 - start-up of ``boilerstrip --version``;
 - HTML: the rules' time as a share of trafilatura's extraction time;
 - a pathological input (short lines that all look like boilerplate) at 1x and 2x size.
@@ -57,6 +59,18 @@ def build_corpus(texts: list[str], megabytes: float, folder: Path) -> tuple[Path
     return tree, jsonl, size, count
 
 
+def write_jsonl(texts: list[str], megabytes: float, path: Path) -> int:
+    """A JSONL file of about ``megabytes`` (its size in bytes), for the memory check alone."""
+    lines = [(json.dumps({"id": n, "text": text}, ensure_ascii=False) + "\n").encode() for n, text in enumerate(texts)]
+    size = 0
+    with open(path, "wb") as out:
+        while size < megabytes * 1e6:
+            for line in lines:
+                out.write(line)
+                size += len(line)
+    return size
+
+
 def timed(function) -> float:
     start = time.perf_counter()
     function()
@@ -83,6 +97,7 @@ def main() -> None:
     parser.add_argument("data", type=Path, help="the shared data folder (scrapinghub/, trafilatura/)")
     parser.add_argument("--size", type=float, default=100, help="corpus size in MB (default 100)")
     parser.add_argument("--html-pages", type=int, default=60, help="HTML pages for the extraction overhead")
+    parser.add_argument("--jsonl-size", type=float, default=0, help="also clean a JSONL file of this many MB (memory check)")
     options = parser.parse_args()
 
     texts = texts_of(options.data)
@@ -109,10 +124,22 @@ def main() -> None:
         two, rss_two = run_cli("clean", str(tree), "-o", str(Path(scratch) / "out2"), "-j", "2", "-q")
         rows.append(("CLI folder -j 1", f"{mb / one:.1f} MB/s, {count / one:,.0f} docs/s, peak RSS {rss_one / 1024:.0f} MB"))
         rows.append(("CLI folder -j 2", f"{mb / two:.1f} MB/s, {count / two:,.0f} docs/s, peak RSS {rss_two / 1024:.0f} MB"))
-        rows.append(("-j 2 / -j 1", f"{one / two:.2f}x"))
-        seconds, rss = run_cli("clean", str(jsonl), "-o", str(Path(scratch) / "out3"), "-q")
+        rows.append(("folder: -j 2 / -j 1", f"{one / two:.2f}x"))
         jsonl_mb = jsonl.stat().st_size / 1e6
-        rows.append(("CLI JSONL, default jobs", f"{jsonl_mb / seconds:.1f} MB/s of JSONL, peak RSS {rss / 1024:.0f} MB"))
+        one, rss_one = run_cli("clean", str(jsonl), "-o", str(Path(scratch) / "out3"), "-j", "1", "-q")
+        two, rss_two = run_cli("clean", str(jsonl), "-o", str(Path(scratch) / "out4"), "-j", "2", "-q")
+        rows.append(("CLI JSONL -j 1", f"{jsonl_mb / one:.1f} MB/s of JSONL, peak RSS {rss_one / 1024:.0f} MB"))
+        rows.append(("CLI JSONL -j 2", f"{jsonl_mb / two:.1f} MB/s of JSONL, peak RSS {rss_two / 1024:.0f} MB"))
+        rows.append(("JSONL: -j 2 / -j 1", f"{one / two:.2f}x"))
+
+    if options.jsonl_size:
+        with tempfile.TemporaryDirectory() as scratch:
+            big = Path(scratch) / "big.jsonl"
+            size = write_jsonl(texts, options.jsonl_size, big)
+            seconds, rss = run_cli("clean", str(big), "-o", str(Path(scratch) / "out"), "-q")
+            rows.append(
+                (f"CLI JSONL {size / 1e6:,.0f} MB, default jobs", f"{size / 1e6 / seconds:.1f} MB/s, peak RSS {rss / 1024:.0f} MB")
+            )
 
     starts = [run_cli("--version")[0] for _ in range(10)]
     rows.append(("start-up, boilerstrip --version", f"{min(starts) * 1000:.0f} ms best of 10, {sorted(starts)[5] * 1000:.0f} ms median"))
