@@ -74,6 +74,25 @@ def test_jsonl_bad_line_is_reported_with_its_number_and_passed_through(tmp_path)
     assert len(result.stdout.splitlines()) == 3
 
 
+def test_jsonl_read_in_spans_gives_what_reading_line_by_line_gives(tmp_path, monkeypatch):
+    """Plain JSONL files are cut into spans the workers read; a stream (stdin) goes line by line.
+    Tiny spans here, so lines, endings, bad records and line numbers cross many span ends."""
+    monkeypatch.setattr("boilerstrip.jsonl.SPAN_BYTES", 50)
+    lines = []
+    for n in range(40):
+        text = DIRTY if n % 3 == 0 else ARTICLE
+        lines.append("{not json" if n % 7 == 3 else json.dumps({"id": n, "text": text}))
+    raw = "\r\n".join(lines[:20]) + "\r\n" + "\n".join(lines[20:])  # mixed endings, no final one
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_bytes(raw.encode())
+    spans = run("clean", corpus, "-j", "1")
+    stream = run("clean", "--input-format", "jsonl", "-j", "1", input=raw.encode())
+    assert spans.stdout_bytes == stream.stdout_bytes
+    assert spans.stdout_bytes.count(b"\n") == 39 and not spans.stdout_bytes.endswith(b"\n")
+    numbers = [line.split(":")[1] for line in spans.stderr.splitlines()]
+    assert numbers == [str(n + 1) for n in range(40) if n % 7 == 3]
+
+
 def test_drop_empty_removes_records_left_without_text(tmp_path):
     corpus = tmp_path / "c.jsonl"
     only_boilerplate = "Newsletter\nVielen Dank! Wir haben Ihnen eine E-Mail geschickt.\n"

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from .engine import Result, clean
 from .files import AtomicFile, Source, file_size, is_gzip_name, is_html_name, is_jsonl_name, output_name, write_atomic
-from .jsonl import Chunk, RecordError, dump, parse, read_chunks, split_ending
+from .jsonl import Chunk, RecordError, dump, parse, plan_chunks, read_chunks, split_ending
 from .report import finding_record, findings_github, findings_text, unified_diff
 from .rules import RuleSet, load_rules
-from .sources import GZIP_MAGIC, STDIN, InputError, document_from_bytes, encode, open_input, read_bytes
+from .sources import GZIP_MAGIC, STDIN, InputError, document_from_bytes, encode, input_error, open_input, read_bytes
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -99,6 +99,9 @@ class Done:
     """Errors, one line each."""
     findings: list = field(default_factory=list)
     """``check``: text rows, or records for ``--format json``."""
+    whole: bool = True
+    """False when the unit could not be done at all: a JSONL chunk's lines are then missing from
+    the output, and the file's output must be dropped, not committed."""
 
     def fail(self, message: str) -> Done:
         self.tally.errors += 1
@@ -151,7 +154,8 @@ def _process_one(unit: FileUnit | ChunkUnit) -> Done:
             return _clean_chunk(unit)
         return _clean_file(unit)
     except Exception as error:  # noqa: BLE001 - the batch must go on; the message names the input
-        return Done().fail(f"{unit.name}: internal error ({type(error).__name__}: {error}); please report it")
+        done = Done(whole=False)
+        return done.fail(f"{unit.name}: internal error ({type(error).__name__}: {error}); please report it")
 
 
 def _clean_file(unit: FileUnit) -> Done:
@@ -187,7 +191,12 @@ def _clean_file(unit: FileUnit) -> Done:
 def _clean_chunk(unit: ChunkUnit) -> Done:
     done = Done(size=unit.chunk.raw_size)
     kept: list[bytes] = []
-    for number, line in enumerate(unit.chunk.lines, unit.chunk.first_line):
+    try:
+        lines = unit.chunk.read(unit.name)
+    except OSError as error:
+        done.whole = False
+        return done.fail(str(input_error(unit.name, error)))
+    for number, line in enumerate(lines, unit.chunk.first_line):
         body, ending = split_ending(line)
         if not body.strip():
             kept.append(line)
@@ -361,8 +370,9 @@ class Batch:
         target = self._target(source)
         sink = _JsonlSink(self, source.path, target, self.in_place)
         try:
-            with _open_binary(source.path) as (stream, position):
-                for chunk in read_chunks(stream, position):
+            with _open_binary(source.path) as (stream, position, plain):
+                chunks = plan_chunks(stream) if plain else read_chunks(stream, position)
+                for chunk in chunks:
                     pipeline.submit(ChunkUnit(source.path, chunk), sink.take_all)
         except InputError as error:
             message = str(error)
@@ -406,6 +416,10 @@ class _JsonlSink:
     def take(self, done: Done) -> None:
         self.tally.merge(done.tally)
         done.tally = Tally()
+        if not done.whole and not self.failed:
+            self.failed = True  # the message is the chunk's own; the output would miss its lines
+            if self.file is not None:
+                self.file.discard()
         if self.target is not None:
             if not self.failed:
                 try:
@@ -449,9 +463,10 @@ class _JsonlSink:
 
 
 @contextmanager
-def _open_binary(name: str) -> Iterator[tuple[BinaryIO, Callable[[], int] | None]]:
-    """A JSONL input as a stream of lines (gunzipped when it starts with the gzip magic), and
-    how to ask how far into it reading got, for progress."""
+def _open_binary(name: str) -> Iterator[tuple[BinaryIO, Callable[[], int] | None, bool]]:
+    """A JSONL input as a stream of lines (gunzipped when it starts with the gzip magic), how to
+    ask how far into it reading got, for progress, and whether it is a plain file (which workers
+    can read spans of)."""
     if name == STDIN:
         raw, position = sys.stdin.buffer, None
         if not hasattr(raw, "peek"):
@@ -460,7 +475,10 @@ def _open_binary(name: str) -> Iterator[tuple[BinaryIO, Callable[[], int] | None
         raw = open_input(name)
         position = raw.tell
     try:
-        yield (gzip.GzipFile(fileobj=raw, mode="rb") if raw.peek(2)[:2] == GZIP_MAGIC else raw), position
+        if raw.peek(2)[:2] == GZIP_MAGIC:
+            yield gzip.GzipFile(fileobj=raw, mode="rb"), position, False
+        else:
+            yield raw, position, name != STDIN and raw.seekable()
     finally:
         if name != STDIN:
             raw.close()

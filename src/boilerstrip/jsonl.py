@@ -16,14 +16,45 @@ CHUNK_BYTES = 4 << 20
 """A chunk is the unit a worker gets: big enough to pay for the trip, small enough to stream."""
 
 
+SPAN_BYTES = 1 << 20
+"""A chunk of a plain file is a span of it, read by the worker: the main process only finds where
+chunks end and counts their lines, so two workers are not held back by one process shipping
+every byte to them and back."""
+
+
 @dataclass(frozen=True)
 class Chunk:
     first_line: int
     """1-based number of the chunk's first line in its file."""
-    lines: list[bytes]
-    """Raw lines, each with its own ending."""
+    lines: list[bytes] | None
+    """Raw lines, each with its own ending; None for a span the worker reads itself."""
     raw_size: int
     """Bytes of the file (compressed, for ``.gz``) read for it: what progress counts."""
+    span: tuple[int, int] | None = None
+    """Start and end offsets in the file, when ``lines`` is None."""
+
+    def read(self, name: str) -> list[bytes]:
+        """The chunk's lines, from the file for a span."""
+        if self.lines is not None:
+            return self.lines
+        start, end = self.span
+        with open(name, "rb") as handle:
+            handle.seek(start)
+            data = handle.read(end - start)
+        lines = [line + b"\n" for line in data.split(b"\n")]
+        lines[-1] = lines[-1][:-1]
+        return lines if lines[-1] else lines[:-1]
+
+
+def plan_chunks(stream: BinaryIO) -> Iterator[Chunk]:
+    """Spans of a plain file, each ending at a line end, with the number of its first line."""
+    first = 1
+    start = 0
+    while block := stream.read(SPAN_BYTES):
+        block += stream.readline()  # the rest of the last line
+        yield Chunk(first, None, len(block), (start, start + len(block)))
+        first += block.count(b"\n")
+        start += len(block)
 
 
 def read_chunks(stream: BinaryIO, position: Callable[[], int] | None = None) -> Iterator[Chunk]:
