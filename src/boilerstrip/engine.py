@@ -69,11 +69,58 @@ def clean(text: str, rules: RuleSet | None = None) -> Result:
     screen = rules.screen(text)
     if not screen.find(text):
         return Result(text, ())
-    lines = split_lines(text)
-    marks, weak = _classify(lines, screen)
-    _resolve_context(lines, marks, weak)
-    _absorb_blank_lines(lines, marks)
-    return _render(text, lines, marks, screen)
+    removals: list[Removal] = []
+    for start, end in _regions(text, screen, rules):
+        removals += _removals(split_lines(text[start:end], start, text.count("\n", 0, start) + 1), screen)
+    return _cut(text, removals)
+
+
+def _whole(text: str, rules: RuleSet) -> Result:
+    """``clean`` on every line of the document at once: what ``_regions`` must not change."""
+    screen = rules.screen(text)
+    screen.find(text)
+    return _cut(text, _removals(split_lines(text), screen))
+
+
+def _regions(text: str, screen: Screen, rules: RuleSet) -> list[tuple[int, int]]:
+    """The stretches of ``text`` around the lines a rule matched, each bounded by firewalls.
+
+    A firewall is a long line no rule matched: context is decided between such lines (it is
+    long, so no block runs over it and no run of short lines crosses it), so cleaning a
+    stretch from firewall to firewall gives what cleaning the whole document gives there, and
+    the rest of the document, usually most of it, is never split into lines. A rule that takes
+    the rest of the document (``end``) needs the whole of it.
+    """
+    tried = screen.lines()
+    if tried is None or any(rule.kind == "block" and rule.extent == "end" for rule in screen.found.values()):
+        return [(0, len(text))]
+    long_words = max([SHORT_WORDS, *(rule.max_words for rule in rules if rule.kind == "block")])
+
+    def firewall(start: int, end: int) -> bool:
+        return start not in tried and len(text[start:end].split()) > long_words
+
+    regions: list[tuple[int, int]] = []
+    for offset in sorted(tried):
+        if regions and offset < regions[-1][1]:
+            continue
+        start = offset
+        while start > 0:
+            above = text.rfind("\n", 0, start - 1) + 1
+            start = above
+            if firewall(above, text.find("\n", above)):
+                break
+        end = offset
+        while end < len(text):
+            below = text.find("\n", end)
+            below = len(text) if below < 0 else below + 1
+            is_firewall = end > offset and firewall(end, below)
+            end = below
+            if is_firewall:
+                break
+        if regions and start < regions[-1][1]:
+            start = regions.pop()[0]
+        regions.append((start, end))
+    return regions
 
 
 def _classify(lines: list[Line], rules: Screen) -> tuple[list[_Mark | None], dict[int, Rule]]:
@@ -193,8 +240,16 @@ def _absorb_blank_lines(lines: list[Line], marks: list[_Mark | None]) -> None:
         index = stop
 
 
-def _render(text: str, lines: list[Line], marks: list[_Mark | None], rules: Screen) -> Result:
-    """Cut the removed pieces out of ``text``; consecutive lines taken alike make one removal."""
+def _removals(lines: list[Line], screen: Screen) -> list[Removal]:
+    """What goes from these lines: classify, resolve context, absorb blank lines, render."""
+    marks, weak = _classify(lines, screen)
+    _resolve_context(lines, marks, weak)
+    _absorb_blank_lines(lines, marks)
+    return _render(lines, marks, screen)
+
+
+def _render(lines: list[Line], marks: list[_Mark | None], rules: Screen) -> list[Removal]:
+    """The removals, in order; consecutive lines taken alike make one removal."""
     removals: list[Removal] = []
     run: tuple[int, int, _Mark] | None = None  # first and last line of the current run, its mark
     spans_possible = set(_indices(lines, rules.span_lines))
@@ -217,6 +272,11 @@ def _render(text: str, lines: list[Line], marks: list[_Mark | None], rules: Scre
             )
     if run:
         removals.append(_line_removal(lines, run))
+    return removals
+
+
+def _cut(text: str, removals: list[Removal]) -> Result:
+    """The text without the removed pieces (given in order)."""
     if not removals:
         return Result(text, ())
     pieces = []

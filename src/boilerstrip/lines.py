@@ -46,26 +46,26 @@ class Line:
         return self.offset + len(self.text) + len(self.ending)
 
 
-def split_lines(text: str) -> list[Line]:
+def split_lines(text: str, offset: int = 0, number: int = 1) -> list[Line]:
     """Split on ``\\n`` only, so ``\\r\\n`` stays one ending and form feeds or U+2028 stay text.
 
     ``str.splitlines`` would break on a dozen other characters and lose which ending a line had;
-    the output must give back every character as it came.
+    the output must give back every character as it came. ``text`` may be a stretch of a
+    document that starts at ``offset`` with line ``number``.
     """
     lines: list[Line] = []
     append = lines.append
-    offset = 0
     parts = text.split("\n")
     tail = parts.pop()  # after the last line break: a last line without an ending, or nothing
-    for number, part in enumerate(parts, 1):
+    for index, part in enumerate(parts, number):
         size = len(part)
         if part.endswith("\r"):
-            append(Line(number, part[:-1], "\r\n", offset, *words_and_key(part[:-1])))
+            append(Line(index, part[:-1], "\r\n", offset, *words_and_key(part[:-1])))
         else:
-            append(Line(number, part, "\n", offset, *words_and_key(part)))
+            append(Line(index, part, "\n", offset, *words_and_key(part)))
         offset += size + 1
     if tail:
-        append(Line(len(parts) + 1, tail, "", offset, *words_and_key(tail)))
+        append(Line(number + len(parts), tail, "", offset, *words_and_key(tail)))
     return lines
 
 
