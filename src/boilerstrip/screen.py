@@ -118,9 +118,9 @@ class _Target(NamedTuple):
     case_sensitive: bool
     needles: tuple[str, ...] | None
     also: tuple[tuple[str, ...], ...]
-    check: re.Pattern[str] | None = None
-    """For a gate that starts with rare characters (``|``, ``(``): the needles are those
-    characters, and the gate is tried, on the folded view, where one is found."""
+    scan: tuple[tuple[str, ...], ...] = ()
+    """A gate on the folded view whose every path starts with a character rare in running text
+    (``|``, ``(``), spelled per first character: searched for instead of needles."""
 
 
 class Screener:
@@ -151,7 +151,8 @@ class Screener:
             span_shape = shape(pattern, case_sensitive)
             targets.append(_Target(SPAN, pattern, case_sensitive, span_shape.needles, span_shape.also))
         targets = [_scanned(target) or target for target in targets]
-        self.finder = _Finder([target for target in targets if target.needles])
+        self.scans = _scans([target for target in targets if target.scan])
+        self.finder = _Finder([target for target in targets if target.needles and not target.scan])
         self.spans_anywhere = any(target.target == SPAN and not target.needles for target in targets)
         """A span pattern without needles: every line may hold a span."""
 
@@ -164,6 +165,11 @@ class Screener:
             gates.lines(folded if gates.folded else text, led)
         targets: dict[int, set[int]] = {}
         self.finder.find(folded, text, targets)
+        for regex, scanned in self.scans:
+            found = regex.search(folded)
+            while found:
+                targets.setdefault(folded.rfind("\n", 0, found.start()) + 1, set()).update(scanned)
+                found = regex.search(folded, found.start() + 1)
         searched = {}
         span_lines = None if self.spans_anywhere else set()
         for offset, found in targets.items():
@@ -218,24 +224,18 @@ class _Finder:
         }
         """Per needle number: the targets it is a first needle of, with the numbers of each set
         of further needles they need."""
-        self.checks: dict[bool, dict[int, list[tuple[int, re.Pattern[str]]]]] = {True: {}, False: {}}
-        """Per needle number: the targets whose gate is tried where the needle is found."""
         for target, on_folded in zip(targets, folded_targets):
             known = self.numbers[on_folded]
             fold = str.lower if on_folded else str
             also = tuple(frozenset(known[fold(n)] for n in group) for group in target.also)
             for needle in target.needles:
-                if target.check is not None:
-                    self.checks[on_folded].setdefault(known[fold(needle)], []).append((target.target, target.check))
-                else:
-                    self.owners[on_folded][known[fold(needle)]].append((target.target, also))
+                self.owners[on_folded][known[fold(needle)]].append((target.target, also))
         self.automata = {view: AhoCorasick(list(numbers)) for view, numbers in self.numbers.items() if numbers}
 
     def find(self, folded: str, text: str, targets: dict[int, set[int]]) -> None:
         for on_folded, automaton in self.automata.items():
             view = folded if on_folded else text
             held: dict[int, set[int]] = {}  # line offset: the needles found in it
-            checks = self.checks[on_folded]
             start = end = -1
             for number, found_at, _found_end in automaton.find_matches_as_indexes(view, overlapping=True):
                 if not start <= found_at < end:
@@ -243,9 +243,6 @@ class _Finder:
                     end = view.find("\n", found_at) % (len(view) + 1)
                     line_needles = held.setdefault(start, set())
                 line_needles.add(number)
-                for target, check in checks.get(number, ()):
-                    if check.match(view, found_at):
-                        targets.setdefault(start, set()).add(target)
             owners = self.owners[on_folded]
             for offset, needles in held.items():
                 for number in needles:
@@ -278,18 +275,31 @@ def _starts_plainly(paths: list[tuple[str, ...]], most: int = 8) -> bool:
 
 
 def _scanned(target: _Target) -> _Target | None:
-    """The target found by its gate, when every path of the gate (on the folded view) starts
-    with a character rare in running text: those characters are its needles."""
+    """The target with its gate on the folded view spelled per first character, when every path
+    of it starts with a character rare in running text."""
     paths = gate(target.pattern, target.case_sensitive, folded=True, anchored=False)
     if not paths or () in paths:
         return None
-    firsts: set[str] = set()
+    spelled = []
     for atoms in paths:
         chars = _characters(atoms[0])
         if chars is None or not chars.isdisjoint(_COMMON):
             return None
-        firsts |= chars
-    return target._replace(case_sensitive=False, needles=tuple(sorted(firsts)), also=(), check=re.compile(trie(paths)))
+        spelled.extend((re.escape(char), *atoms[1:]) for char in sorted(chars))
+    return target._replace(scan=tuple(spelled))
+
+
+def _scans(targets: list[_Target]) -> list[tuple[re.Pattern[str], frozenset[int]]]:
+    """One regex per first character of the scanned gates, with the targets whose gates start
+    with it: a regex that starts with a plain character is searched for at C speed, where a
+    needle as common as ``|`` would make a Python loop turn for every one found."""
+    by_first: dict[str, tuple[list[tuple[str, ...]], set[int]]] = {}
+    for target in targets:
+        for atoms in target.scan:
+            paths, owners = by_first.setdefault(atoms[0], ([], set()))
+            paths.append(atoms)
+            owners.add(target.target)
+    return [(re.compile(trie(paths)), frozenset(owners)) for paths, owners in by_first.values()]
 
 
 def gate_check(pattern: str, case_sensitive: bool) -> re.Pattern[str] | None:
