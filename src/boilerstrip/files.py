@@ -6,6 +6,7 @@ import fnmatch
 import gzip
 import os
 import re
+import shutil
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -155,6 +156,20 @@ class AtomicFile:
 
     def write(self, data: bytes) -> None:
         self.stream.write(data)
+
+    def append_file(self, name: str) -> None:
+        """Append another file's bytes, copied by the kernel where it can."""
+        with open(name, "rb") as source:
+            if self.stream is self.handle and hasattr(os, "copy_file_range"):
+                size = os.fstat(source.fileno()).st_size
+                while size > 0:
+                    copied = os.copy_file_range(source.fileno(), self.handle.fileno(), size)
+                    if copied == 0:
+                        break
+                    size -= copied
+                if size == 0:
+                    return
+            shutil.copyfileobj(source, self.stream)
 
     def commit(self) -> None:
         try:
