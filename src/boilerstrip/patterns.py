@@ -2,8 +2,10 @@
 skip a line without running the regex.
 
 - ``lead``: the characters a match can start with, as a one-character regex (None: any);
-- ``needles``: strings of which every match contains at least one (None: none known);
-- ``longest``: the longest line it can match (None: unbounded).
+- ``needles``: strings of which every match contains at least one (None: none known), and
+  ``also``, further such sets;
+- ``longest``: the longest line it can match (None: unbounded);
+- ``gate``: what every match starts with, as regex atoms, for the screen (``screen.py``).
 
 Rules see a line's ``match_text``, whose whitespace runs are single spaces, so ``\\s*`` or ``\\s+``
 matches at most one character there. Each fact over-approximates what the regex accepts: a line
@@ -375,12 +377,13 @@ ends there (False: the gate was cut)."""
 
 def gate(pattern: str, case_sensitive: bool, folded: bool, anchored: bool = True) -> list[tuple[str, ...]]:
     """What every match of ``pattern`` on a line starts with, as regex atoms in alternative
-    paths: one pass over a whole document (``matcher.Screen``) runs them all, in C.
+    paths: one pass over a whole document (``screen.py``) runs them all, in C.
 
     A gate may only accept more than the pattern: assertions are dropped; a space may be any run
-    of whitespace, as in the line before ``match_text`` folded it; paths are cut once their shortest match reaches ``GATE_WIDTH``, or before an item the gate
-    cannot model. With ``folded`` the gate is case-sensitive and meant for the document's
-    ``str.lower()``: every literal and class becomes its lower-case image. Unless ``anchored``,
+    of whitespace, as in the line before ``match_text`` folded it; paths are cut once their
+    shortest match reaches ``GATE_WIDTH``, or before an item the gate cannot model (a ``.``,
+    which may stand for a space). With ``folded`` the gate is case-sensitive and meant for the
+    document's ``str.lower()``: every literal and class becomes its lower-case image. Unless ``anchored``,
     items a match may skip at its start are left out, so the gate can be searched for anywhere.
     A path with no atom means the gate accepts any line.
     """
