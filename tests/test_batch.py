@@ -159,7 +159,7 @@ def test_include_and_exclude_globs(tree, tmp_path):
 
 
 def test_a_bad_file_is_reported_and_the_rest_is_cleaned(tree, tmp_path):
-    (tree / "broken.txt").write_bytes(b"caf\xe9 " * 10)
+    (tree / "broken.txt").write_bytes("Grüße aus Köln. ".encode() * 10 + b"\xff")
     out = tmp_path / "out"
     result = run("clean", tree, tmp_path / "missing.txt", "-o", out)
     assert result.exit_code == 2

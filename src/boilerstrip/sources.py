@@ -87,7 +87,11 @@ def input_error(name: str, error: OSError) -> InputError:
 
 
 def decode(data: bytes, name: str) -> Document:
-    """UTF-8 (with or without BOM) and UTF-16 with BOM; anything else is reported, not guessed."""
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or a legacy single-byte encoding that
+    charset_normalizer recognises (cp1252 German, say), written back in the same encoding.
+
+    Broken UTF-8 is not guessed at: read as cp1252 it would be mojibake no rule matches. Binary
+    files are refused."""
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
@@ -99,7 +103,40 @@ def decode(data: bytes, name: str) -> Document:
     try:
         return Document(name, data.decode("utf-8"))
     except UnicodeDecodeError as error:
-        raise InputError(name, f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})") from None
+        where = f"byte 0x{data[error.start]:02x} at offset {error.start}"
+        if UTF8_SEQUENCE.search(data):
+            raise InputError(name, f"not valid UTF-8 ({where}), skipped") from None
+        encoding = legacy_encoding(data)
+        if encoding is None:
+            raise InputError(name, f"not valid UTF-8 ({where}) nor a known encoding, skipped") from None
+        return Document(name, data.decode(encoding), encoding)
+
+
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+"""A UTF-8 sequence of two or more bytes: text holding some is UTF-8 with damage, not cp1252."""
+LEGACY_ENCODINGS = frozenset(
+    {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp1256", "iso8859_6", "mac_roman"}
+)
+"""The single-byte encodings of the languages the packs cover (Western and Central European,
+Arabic): a guess outside them is more likely noise than a document."""
+MAX_CHAOS = 0.2
+"""charset_normalizer's share of "mess" in the decoded text above which a guess is refused."""
+
+
+def legacy_encoding(data: bytes) -> str | None:
+    """The encoding charset_normalizer finds for ``data``, if it decodes and encodes back to the
+    very same bytes (so an unchanged line is written back byte for byte)."""
+    from charset_normalizer import from_bytes  # noqa: PLC0415 - only files that are not UTF-8 pay for it
+
+    best = from_bytes(data).best()
+    if best is None or best.chaos > MAX_CHAOS or best.encoding not in LEGACY_ENCODINGS:
+        return None
+    try:
+        if data.decode(best.encoding).encode(best.encoding) != data:
+            return None
+    except (UnicodeError, LookupError):
+        return None
+    return best.encoding
 
 
 def is_html(name: str, data: bytes, input_format: str = "auto") -> bool:
