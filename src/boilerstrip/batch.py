@@ -143,9 +143,24 @@ def _configure(settings: Settings) -> None:
     _rules = load_rules(*settings.rule_choice)
 
 
+class Interrupted(Exception):
+    """SIGINT or SIGTERM reached the main process: no more units are started, running ones
+    finish and are counted."""
+
+    def __init__(self, signal_number: int):
+        super().__init__(signal.Signals(signal_number).name)
+        self.signal_number = signal_number
+
+
+class OutputError(Exception):
+    """Standard output cannot be written (a full device, a closed file): nothing more can be."""
+
+
 def _start_worker(settings: Settings) -> None:
-    """Workers leave Ctrl-C to the main process, which lets running units finish."""
+    """Workers leave Ctrl-C and SIGTERM to the main process, which lets running units finish:
+    a file being written is then whole, old or new, never cut."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _configure(settings)
 
 
@@ -254,7 +269,9 @@ def _report(done: Done, name: str, text: str, result: Result) -> None:
 class Pipeline:
     """Runs units on worker processes and hands their results back in the order they were sent."""
 
-    def __init__(self, settings: Settings, jobs: int):
+    def __init__(self, settings: Settings, jobs: int, check_stop: Callable[[], None] = lambda: None):
+        self.check_stop = check_stop
+        """Raises when the run is asked to stop; called between units, never inside one."""
         self.pending: deque[tuple[Future | None, Callable]] = deque()
         self.window = max(1, jobs) * UNITS_PER_WORKER
         self.pool = None
@@ -266,6 +283,7 @@ class Pipeline:
             _configure(settings)
 
     def submit(self, unit: tuple[FileUnit, ...] | ChunkUnit, then: Callable[[list[Done]], None]) -> None:
+        self.check_stop()
         if self.pool is None:
             then(process(unit))
             return
@@ -289,19 +307,18 @@ class Pipeline:
 
     def finish(self) -> None:
         while self.pending:
+            self.check_stop()
             self._hand_back()
 
     def close(self) -> None:
-        """Stop: units already running finish (their files are whole), queued ones are dropped,
-        and the spooled output of units never handed back is deleted."""
+        """Stop: units already running finish (their files are whole) and are handed back, so
+        they are counted; queued ones are dropped, and so are the callbacks waiting for them."""
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
-        for future, _then in self.pending:
+        while self.pending:
+            future, then = self.pending.popleft()
             if future is not None and not future.cancelled() and future.exception() is None:
-                for done in future.result():
-                    if done.spooled is not None:
-                        os.unlink(done.spooled)
-        self.pending.clear()
+                then(future.result())
 
 
 class Batch:
@@ -328,11 +345,24 @@ class Batch:
         self.tally = Tally()
         self.records: list[dict] = []
         self._bundle: list[FileUnit] = []
+        self.sinks: list[_JsonlSink] = []
+        """JSONL outputs begun and not yet committed or dropped."""
+        self.stop_signal: int | None = None
+
+    def stop(self, signal_number: int) -> None:
+        """Ask the run to stop at the next unit (a signal handler calls this: the run itself
+        raises ``Interrupted`` where nothing is half done)."""
+        self.stop_signal = signal_number
+
+    def _check_stop(self) -> None:
+        if self.stop_signal is not None:
+            raise Interrupted(self.stop_signal)
 
     def run(self, sources: Iterable[Source]) -> Tally:
-        pipeline = Pipeline(self.settings, self.jobs)
+        pipeline = Pipeline(self.settings, self.jobs, self._check_stop)
         try:
             for source in sources:
+                self._check_stop()
                 if self._is_jsonl(source.path):
                     self._send_bundle(pipeline)
                     self._submit_jsonl(pipeline, source)
@@ -342,8 +372,22 @@ class Batch:
             pipeline.finish()
         finally:
             pipeline.close()
-        self.stdout.flush()
+            for sink in list(self.sinks):
+                sink.abandon()  # a JSONL output not committed by now is incomplete
+        self._flush()
         return self.tally
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self.stdout.write(data)
+        except OSError as error:
+            raise OutputError(f"cannot write to standard output ({error.strerror or error})") from None
+
+    def _flush(self) -> None:
+        try:
+            self.stdout.flush()
+        except OSError as error:
+            raise OutputError(f"cannot write to standard output ({error.strerror or error})") from None
 
     def _is_jsonl(self, name: str) -> bool:
         if self.settings.input_format != "auto":
@@ -388,6 +432,7 @@ class Batch:
     def _submit_jsonl(self, pipeline: Pipeline, source: Source) -> None:
         target = self._target(source)
         sink = _JsonlSink(self, source.path, target, self.in_place)
+        self.sinks.append(sink)
         try:
             with _open_binary(source.path) as (stream, position, plain):
                 chunks = plan_chunks(stream) if plain else read_chunks(stream, position)
@@ -408,12 +453,12 @@ class Batch:
         for message in done.messages:
             self.stderr(message)
         if done.output:
-            self.stdout.write(done.output)
+            self._write(done.output)
         if self.settings.check_format == "json":
             self.records.extend(done.findings)
         else:
             for row in done.findings:
-                self.stdout.write(row.encode("utf-8", "surrogateescape") + b"\n")
+                self._write(row.encode("utf-8", "surrogateescape") + b"\n")
         self.progress(done)
 
 
@@ -460,8 +505,16 @@ class _JsonlSink:
             self.file = AtomicFile(self.target, mode, compress=is_gzip_name(self.target))
         return self.file
 
+    def abandon(self) -> None:
+        """Drop the output of a run that stopped before this file was done."""
+        if self.file is not None:
+            self.file.discard()
+            self.file = None
+        self.batch.sinks.remove(self)
+
     def finish(self, error: str | None = None) -> None:
         """Commit the output, or on ``error`` drop it so the original is all that remains."""
+        self.batch.sinks.remove(self)
         if error is not None:
             self._fail(error)
         if self.tally.documents == 0 and self.tally.without_field:

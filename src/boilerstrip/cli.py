@@ -7,17 +7,19 @@ errors. Errors go to stderr as one line naming the file; the other files are sti
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .batch import Batch, Settings, Tally
+from .batch import Batch, Interrupted, OutputError, Settings, Tally
 from .config import Config, ConfigError, find_config, load_config
 from .engine import clean
 from .files import Walk, file_size, is_jsonl_name, nested_output
@@ -203,8 +205,13 @@ class BatchRun:
             stderr=lambda line: click.echo(line, err=True),
         )
         started = time.perf_counter()
-        with progress or nullcontext():
-            tally = self.batch.run(sources)
+        try:
+            with progress or nullcontext(), _on_signals(self.batch.stop):
+                tally = self.batch.run(sources)
+        except Interrupted as interruption:
+            done = self.batch.tally.files
+            click.echo(f"boilerstrip: interrupted ({interruption}): {done} of {len(sources)} file(s) done, the others left as they were", err=True)
+            sys.exit(128 + interruption.signal_number)
         if summary and not self.quiet:
             self.console.print(summary_table(tally, walk.skipped, time.perf_counter() - started))
         return tally
@@ -236,12 +243,35 @@ def rules_command(**rules) -> None:
     Console().print(rules_table(resolve(**rules).rules))
 
 
+@contextmanager
+def _on_signals(stop: Callable[[int], None]):
+    """Ctrl-C and SIGTERM stop a batch between units, not in the middle of writing a file."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, lambda number, _frame: stop(number)) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def main() -> None:
     try:
         cli()
     except BrokenPipeError:
         _silence_stdout()
         sys.exit(0)
+    except OutputError as error:
+        _silence_stdout()
+        click.echo(f"boilerstrip: {error}", err=True)
+        sys.exit(EXIT_ERROR)
+    except OSError as error:  # writing a table or JSON to a full device, say: one line, not a traceback
+        _silence_stdout()
+        where = error.filename or "standard output"
+        click.echo(f"boilerstrip: cannot write to {where} ({error.strerror or error})", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 def _silence_stdout() -> None:
