@@ -23,7 +23,7 @@ HTML_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|h
 HTML_OPTIONS: dict[str, bool] = {}
 """trafilatura's defaults won by measurement (bench/quality.py; README, "HTML input"): the rules
 remove the comment sections it keeps, and its precision or recall modes lose more than they gain."""
-BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
 class InputError(Exception):
@@ -44,6 +44,8 @@ class Document:
     encoding: str = "utf-8"
     extracted: bool = False
     """True when the text was extracted from HTML: then even an unchanged text is new output."""
+    bom: bytes = b""
+    """The byte order mark the input started with, written back before the text."""
 
 
 def read_bytes(name: str) -> bytes:
@@ -95,9 +97,9 @@ def decode(data: bytes, name: str) -> Document:
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
-                return Document(name, data.decode(encoding), encoding)
+                return Document(name, data[len(bom) :].decode(encoding), encoding, bom=bom)
             except UnicodeDecodeError as error:
-                raise InputError(name, f"invalid {encoding} at byte {error.start}") from None
+                raise InputError(name, f"invalid {encoding} at byte {error.start + len(bom)}") from None
     if b"\x00" in data[:8192]:
         raise InputError(name, "binary file (NUL bytes), skipped")
     try:
@@ -124,19 +126,20 @@ MAX_CHAOS = 0.2
 
 
 def legacy_encoding(data: bytes) -> str | None:
-    """The encoding charset_normalizer finds for ``data``, if it decodes and encodes back to the
-    very same bytes (so an unchanged line is written back byte for byte)."""
+    """The first encoding charset_normalizer finds for ``data`` among ``LEGACY_ENCODINGS``, if it
+    decodes and encodes back to the very same bytes (so an unchanged line is written back byte
+    for byte)."""
     from charset_normalizer import from_bytes  # noqa: PLC0415 - only files that are not UTF-8 pay for it
 
-    best = from_bytes(data).best()
-    if best is None or best.chaos > MAX_CHAOS or best.encoding not in LEGACY_ENCODINGS:
-        return None
-    try:
-        if data.decode(best.encoding).encode(best.encoding) != data:
-            return None
-    except (UnicodeError, LookupError):
-        return None
-    return best.encoding
+    for match in from_bytes(data):
+        if match.encoding not in LEGACY_ENCODINGS or match.chaos > MAX_CHAOS:
+            continue
+        try:
+            if data.decode(match.encoding).encode(match.encoding) == data:
+                return match.encoding
+        except (UnicodeError, LookupError):
+            continue
+    return None
 
 
 def is_html(name: str, data: bytes, input_format: str = "auto") -> bool:
@@ -174,4 +177,4 @@ def document_from_bytes(name: str, data: bytes, input_format: str = "auto") -> D
 
 
 def encode(document: Document, text: str) -> bytes:
-    return text.encode(document.encoding)
+    return document.bom + text.encode(document.encoding)
