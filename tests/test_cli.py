@@ -106,7 +106,7 @@ def test_missing_file_is_reported_and_others_still_cleaned(tmp_path):
 
 def test_invalid_utf8_is_one_line_error(tmp_path):
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(b"caf\xe9 \xff\xfe\xfa\n")
+    bad.write_bytes("Grüße aus Köln\n".encode() + b"\xff\xfa\n")  # damaged UTF-8, not a legacy encoding
     result = run("check", bad)
     assert result.exit_code == 2
     assert result.stderr.strip().startswith(f"{bad}: not valid UTF-8")
