@@ -6,6 +6,7 @@ a file written is old or new, never cut; nothing raises a traceback.
 """
 
 import codecs
+import json
 import os
 import signal
 import subprocess
@@ -19,7 +20,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from boilerstrip import clean
+from boilerstrip.batch import Batch, Interrupted, Settings
 from boilerstrip.cli import cli
+from boilerstrip.files import Source
 from boilerstrip.sources import InputError, document_from_bytes
 
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -192,6 +195,19 @@ def test_a_signal_in_a_parallel_in_place_run_leaves_every_file_old_or_new(tmp_pa
     assert process.returncode == 128 + signal_number, stderr
     assert 0 < new < len(files)
     assert f": {new} of {len(files)} file(s) done" in stderr
+
+
+def test_a_jsonl_file_interrupted_in_place_is_left_as_it_was(tmp_path, monkeypatch):
+    """The stop comes after the first chunk is cleaned: the output begun is dropped, whole."""
+    monkeypatch.setattr("boilerstrip.jsonl.SPAN_BYTES", 2000)
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"n": n, "text": DIRTY}) + "\n" for n in range(50)), encoding="utf-8")
+    before = corpus.read_bytes()
+    batch = Batch(Settings(), in_place=True, progress=lambda done: batch.stop(signal.SIGTERM), stderr=lambda line: None)
+    with pytest.raises(Interrupted):
+        batch.run([Source(str(corpus), corpus.name)])
+    assert corpus.read_bytes() == before
+    assert [path.name for path in tmp_path.iterdir()] == ["c.jsonl"]
 
 
 # --- hostile input ----------------------------------------------------------------------------
