@@ -1,7 +1,7 @@
 """Cleaning only the stretches around matched lines gives what cleaning every line gives.
 
 ``engine.clean`` splits and resolves only the regions between firewall lines around the lines a
-rule matched (``engine._regions``); ``engine._whole`` runs the same steps on the whole document.
+rule matched (``engine._regions``); ``whole`` here runs the same steps on the whole document.
 """
 
 from pathlib import Path
@@ -9,10 +9,19 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boilerstrip import clean, load_rules
-from boilerstrip.engine import _whole
+from boilerstrip import Result, clean, load_rules
+from boilerstrip.engine import _cut, _removals
+from boilerstrip.lines import split_lines
 
 RULES = load_rules()
+
+
+def whole(text: str, rules) -> Result:
+    """Every line of the document classified, resolved and rendered at once."""
+    screen = rules.screen(text)
+    screen.find(text)
+    return _cut(text, _removals(split_lines(text), screen))
+
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -38,10 +47,10 @@ def test_every_development_document_and_seed():
         texts += [path.read_text(encoding="utf-8") for path in sorted(DATA.glob("*/text/*/*.txt"))]
     assert len(texts) > 3
     for text in texts:
-        assert clean(text, RULES) == _whole(text, RULES)
+        assert clean(text, RULES) == whole(text, RULES)
 
 
 @settings(max_examples=500, deadline=None)
 @given(documents())
 def test_generated_documents_of_rule_examples_and_prose(text):
-    assert clean(text, RULES) == _whole(text, RULES)
+    assert clean(text, RULES) == whole(text, RULES)

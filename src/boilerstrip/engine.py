@@ -75,13 +75,6 @@ def clean(text: str, rules: RuleSet | None = None) -> Result:
     return _cut(text, removals)
 
 
-def _whole(text: str, rules: RuleSet) -> Result:
-    """``clean`` on every line of the document at once: what ``_regions`` must not change."""
-    screen = rules.screen(text)
-    screen.find(text)
-    return _cut(text, _removals(split_lines(text), screen))
-
-
 def _regions(text: str, screen: Screen, rules: RuleSet) -> list[tuple[int, int]]:
     """The stretches of ``text`` around the lines a rule matched, each bounded by firewalls.
 

@@ -172,13 +172,13 @@ class Screener:
                 found = regex.search(folded, found.start() + 1)
         searched = {}
         span_lines = None if self.spans_anywhere else set()
-        for offset, found in targets.items():
-            pieces = tuple(self.searched[target] for target in sorted(found) if target >= 0)
+        for offset, line_targets in targets.items():
+            pieces = tuple(self.searched[target] for target in sorted(line_targets) if target >= 0)
             if pieces:
                 searched[offset] = pieces
-            if SPAN in found and span_lines is not None:
+            if SPAN in line_targets and span_lines is not None:
                 span_lines.add(offset)
-            if LED in found:
+            if LED in line_targets:
                 led.add(offset)
         if self.led_anywhere:
             led = None
@@ -307,12 +307,8 @@ def gate_check(pattern: str, case_sensitive: bool) -> re.Pattern[str] | None:
     when every path starts with one of a few plain characters (the engine skips to those in C,
     and the case-sensitive gate costs a fraction of the case-blind pattern). None otherwise."""
     paths = gate(pattern, case_sensitive, folded=True, anchored=False)
-    if not paths or () in paths:
+    if not paths or () in paths or not _starts_plainly(paths, CHECK_FIRST):
         return None
-    for atoms in paths:
-        chars = _characters(atoms[0])
-        if chars is None or len(chars) > CHECK_FIRST:
-            return None
     return re.compile(trie(paths))
 
 
