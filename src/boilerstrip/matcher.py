@@ -275,7 +275,4 @@ def _letters(lead: re.Pattern[str] | None) -> int:
 
 
 def _is_broad(lead: str | None) -> bool:
-    if lead is None:
-        return True
-    regex = re.compile(lead)
-    return sum(1 for letter in _LETTERS if regex.fullmatch(letter)) >= BROAD_LEAD
+    return _letters(re.compile(lead) if lead is not None else None) >= BROAD_LEAD
