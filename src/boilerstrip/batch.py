@@ -156,6 +156,15 @@ class OutputError(Exception):
     """Standard output cannot be written (a full device, a closed file): nothing more can be."""
 
 
+@contextmanager
+def _standard_output() -> Iterator[None]:
+    """A failed write to stdout as ``OutputError``: the run cannot go on without it."""
+    try:
+        yield
+    except OSError as error:
+        raise OutputError(f"cannot write to standard output ({error.strerror or error})") from None
+
+
 def _start_worker(settings: Settings) -> None:
     """Workers leave Ctrl-C and SIGTERM to the main process, which lets running units finish:
     a file being written is then whole, old or new, never cut."""
@@ -378,16 +387,12 @@ class Batch:
         return self.tally
 
     def _write(self, data: bytes) -> None:
-        try:
+        with _standard_output():
             self.stdout.write(data)
-        except OSError as error:
-            raise OutputError(f"cannot write to standard output ({error.strerror or error})") from None
 
     def _flush(self) -> None:
-        try:
+        with _standard_output():
             self.stdout.flush()
-        except OSError as error:
-            raise OutputError(f"cannot write to standard output ({error.strerror or error})") from None
 
     def _is_jsonl(self, name: str) -> bool:
         if self.settings.input_format != "auto":

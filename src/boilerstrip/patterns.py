@@ -387,9 +387,7 @@ def gate(pattern: str, case_sensitive: bool, folded: bool, anchored: bool = True
     items a match may skip at its start are left out, so the gate can be searched for anywhere.
     A path with no atom means the gate accepts any line.
     """
-    tree = list(sre_parse.parse(f"(?{'-i' if case_sensitive else 'i'}:{pattern})"))
-    while len(tree) == 1 and tree[0][0] is SUBPATTERN and tree[0][1][1:3] in ((re.IGNORECASE, 0), (0, re.IGNORECASE)):
-        tree = list(tree[0][1][-1])  # the rule's own case flag: the view the gate runs on carries it
+    tree = _unflagged(pattern, case_sensitive)
     while tree and _nullable(*tree[0]) and (not anchored or _blank_only(*tree[0])):
         tree = tree[1:]  # anchored, whitespace at the start is what the line start skips
     return sorted({atoms for atoms, _width, _complete in _gate_sequence(tree, folded, GATE_WIDTH)})
@@ -400,9 +398,7 @@ def after_blanks(pattern: str, case_sensitive: bool) -> list[tuple[str, ...]] | 
     when that whitespace is all a match may skip, and what follows cannot start with it, every
     match starts on the whitespace run before a place this gate matches (``RuleSet.spans``).
     None otherwise."""
-    tree = list(sre_parse.parse(f"(?{'-i' if case_sensitive else 'i'}:{pattern})"))
-    while len(tree) == 1 and tree[0][0] is SUBPATTERN and tree[0][1][1:3] in ((re.IGNORECASE, 0), (0, re.IGNORECASE)):
-        tree = list(tree[0][1][-1])
+    tree = _unflagged(pattern, case_sensitive)
     while tree and _blank_only(*tree[0]):
         tree = tree[1:]
     if not tree or _nullable(*tree[0]):
@@ -413,6 +409,15 @@ def after_blanks(pattern: str, case_sensitive: bool) -> list[tuple[str, ...]] | 
     if not paths or () in paths or any(re.match(atoms[0], blank, flags) for atoms in paths for blank in blanks):
         return None
     return paths
+
+
+def _unflagged(pattern: str, case_sensitive: bool) -> list:
+    """The pattern's parse tree without the group carrying the rule's own case flag: the view a
+    gate runs on, and the flags it is compiled with, carry that."""
+    tree = list(sre_parse.parse(f"(?{'-i' if case_sensitive else 'i'}:{pattern})"))
+    while len(tree) == 1 and tree[0][0] is SUBPATTERN and tree[0][1][1:3] in ((re.IGNORECASE, 0), (0, re.IGNORECASE)):
+        tree = list(tree[0][1][-1])
+    return tree
 
 
 def _gate_sequence(items, folded: bool, width: float) -> list[Path]:
