@@ -1,0 +1,70 @@
+"""Settings as data: what a run is asked to do, decided once from flags and settings files.
+
+Frozen, hashable and picklable, so they key caches and travel to worker processes whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    """Which rules run: ruff-style selectors (rule ids, old ids, categories), languages, and
+    the user's own packs."""
+
+    select: tuple[str, ...] = ()
+    """Only these (empty: every rule)."""
+    ignore: tuple[str, ...] = ()
+    """Never these; wins over ``select`` and ``extend``."""
+    extend: tuple[str, ...] = ()
+    """These as well as ``select`` (ruff's ``extend-select``)."""
+    languages: tuple[str, ...] = ()
+    """Only patterns for these languages (empty: every language)."""
+    packs: tuple[str, ...] = ()
+    """Paths of extra rule packs."""
+
+
+class Action(str, Enum):
+    CLEAN = "clean"
+    """Write cleaned text: to stdout, to ``-o DIR``."""
+    IN_PLACE = "in-place"
+    """Rewrite each changed file itself."""
+    DIFF = "diff"
+    """Show what would go; change nothing."""
+    CHECK = "check"
+    """Report what would go as findings; change nothing."""
+
+    @property
+    def writes(self) -> bool:
+        return self in (Action.CLEAN, Action.IN_PLACE)
+
+
+class OutputFormat(str, Enum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+
+
+class InputFormat(str, Enum):
+    AUTO = "auto"
+    TEXT = "text"
+    HTML = "html"
+    JSONL = "jsonl"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything a unit of work needs to know, sent once to each worker process."""
+
+    rules: RuleSelection = RuleSelection()
+    action: Action = Action.CLEAN
+    output_format: OutputFormat = OutputFormat.TEXT
+    input_format: InputFormat = InputFormat.AUTO
+    field: str = "text"
+    """The JSONL field holding the text."""
+    keep_empty: bool = True
+    """JSONL: keep records left without text."""
+    output_dir: str | None = None
+    """``-o DIR``; None for stdout or in place."""
