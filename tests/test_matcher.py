@@ -3,21 +3,22 @@
 The reference is what the matcher replaced: one alternation of every rule, tried on every line.
 """
 
+from pathlib import Path
+
 import re
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from boilerstrip import compile_rules
 from boilerstrip.lines import DECORATION, _joined, match_text, split_lines
-from boilerstrip.patterns import _ODD_FOLDS, FOLD_TRAPS, gate, shape
-from boilerstrip.rules import load_rules
+from boilerstrip.regex_tree import _ODD_FOLDS, FOLD_TRAPS, gate, shape
 
-RULES = load_rules()
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+RULES = compile_rules()
 
 
 def reference(rules):
@@ -42,31 +43,28 @@ MATCH, SPANS = reference(RULES)
 
 
 def assert_same(text: str) -> None:
-    """The matcher, line by line and behind the document's screen (before and after it tries
-    the lines it stopped at), answers as the plain regex."""
-    screen = RULES.screen(text)
-    tried = RULES.screen(text)
-    changes = tried.find(text)
-    for line in split_lines(text):
+    """The matcher, line by line without a screen and in the document's hits, answers as the
+    plain regex."""
+    hits = RULES.hits(text)
+    lines = split_lines(text)
+    assert set(hits.offsets()) <= {line.offset for line in lines}
+    for line in lines:
         expected, expected_spans = MATCH(line.key), SPANS(line.text)
         assert RULES.match_line(line.key) is expected, line.key
         assert list(RULES.spans(line.text)) == expected_spans, line.text
-        for view in (screen, tried):
-            assert view.match(line) is expected, line.key
-            assert list(view.spans(line)) == expected_spans, line.text
-        assert changes or (expected is None and not expected_spans), line.text
+        assert hits.lines.get(line.offset) is expected, line.key
+        assert list(hits.spans.get(line.offset, ())) == expected_spans, line.text
 
 
-def corpus_texts():
-    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
-    if DATA.is_dir():
-        texts += [path.read_text(encoding="utf-8") for path in sorted(DATA.glob("*/text/standard/*.txt"))]
-    return texts
+def test_every_line_of_the_seeds():
+    for path in sorted(SEEDS.glob("*.txt")):
+        assert_same(path.read_text(encoding="utf-8"))
 
 
-def test_every_line_of_the_development_corpus():
-    texts = corpus_texts()
-    assert len(texts) > 3
+@pytest.mark.data
+def test_every_line_of_the_development_corpus(data_dir):
+    texts = [path.read_text(encoding="utf-8") for path in sorted(data_dir.glob("*/text/standard/*.txt"))]
+    assert len(texts) > 1000
     for text in texts:
         assert_same(text)
 
@@ -101,7 +99,7 @@ def test_generated_lines_built_from_rule_examples(parts, case):
 
 def test_fold_traps_are_the_only_characters_where_lower_and_ignorecase_disagree_on_ascii():
     """Every character that IGNORECASE treats as an ASCII letter lowers to it, or is a trap; and
-    those are the only non-ASCII letters a gate refuses (``patterns._ODD_FOLDS``)."""
+    those are the only non-ASCII letters a gate refuses (``regex_tree._ODD_FOLDS``)."""
     letter = re.compile(r"(?i)[a-z]")
     for code in range(128, sys.maxunicode + 1):
         char = chr(code)
@@ -135,7 +133,7 @@ def test_a_gate_accepts_the_raw_line_of_every_match(pattern, case_sensitive, lin
 
 
 def test_only_the_space_is_both_printable_and_whitespace():
-    """The fast path in ``lines._line`` relies on it."""
+    """The fast path in ``lines._usual`` relies on it."""
     for code in range(sys.maxunicode + 1):
         char = chr(code)
         if char.isspace() and char.isprintable():

@@ -5,9 +5,22 @@
 'Article text.\\n'
 """
 
-from .engine import Removal, Result, clean
-from .rules import Rule, RulePackError, RuleSet, load_rules
+from .engine import clean
+from .index import CompiledRules, compile_rules
+from .model import Removal, Result, Rule
+from .options import RuleSelection
+from .packs import RulePackError
 
 __version__ = "0.1.0"
 
-__all__ = ["Removal", "Result", "Rule", "RulePackError", "RuleSet", "__version__", "clean", "load_rules"]
+__all__ = [
+    "CompiledRules",
+    "Removal",
+    "Result",
+    "Rule",
+    "RulePackError",
+    "RuleSelection",
+    "__version__",
+    "clean",
+    "compile_rules",
+]

@@ -24,7 +24,13 @@ from .engine import Result, clean
 from .files import AtomicFile, Source, file_size, is_gzip_name, is_html_name, is_jsonl_name, output_name, write_atomic
 from .jsonl import Chunk, RecordError, dump, parse, plan_chunks, read_chunks, split_ending
 from .report import finding_record, findings_github, findings_text, unified_diff
-from .rules import RuleSet, load_rules
+from .index import CompiledRules as RuleSet
+from .index import compile_rules
+from .options import RuleSelection
+
+
+def load_rules(select=(), ignore=(), languages=(), packs=()):
+    return compile_rules(RuleSelection(tuple(select), tuple(ignore), (), tuple(languages), tuple(packs)))
 from .sources import GZIP_MAGIC, STDIN, InputError, document_from_bytes, encode, input_error, open_input, read_bytes
 
 if TYPE_CHECKING:

@@ -24,7 +24,9 @@ from .config import Config, ConfigError, find_config, load_config
 from .engine import clean
 from .files import Walk, file_size, is_jsonl_name, nested_output
 from .report import FORMATS, BatchProgress, explain, findings_json, rules_table, summary_table
-from .rules import RulePackError, RuleSet, load_rules
+from .batch import load_rules
+from .index import CompiledRules as RuleSet
+from .packs import RulePackError
 from .sources import FORMATS as INPUT_FORMATS
 from .sources import STDIN, InputError, read_document
 

@@ -1,4 +1,5 @@
-"""Classify lines by rules, resolve the undecided ones by their neighbours, render what is kept.
+"""Pure functions from a document and its hits to a Result: classify lines, resolve the undecided
+ones by their neighbours, render what is kept. No I/O, no state.
 
 The output is always the input with whole lines (or, for span rules, pieces of a line) deleted;
 nothing is rewritten, and every deletion carries the id of the rule behind it.
@@ -6,12 +7,12 @@ nothing is rewritten, and every deletion carries the id of the rule behind it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from .lines import Line, split_lines
-from .screen import Screen
-from .rules import Rule, RuleSet, load_rules
+from .index import CompiledRules, Hits, compile_rules
+from .lines import split_lines
+from .model import Line, Removal, Result, Rule
 
 SHORT_WORDS = 12
 """A line of at most this many words is a candidate for context: heading, kicker, label, teaser."""
@@ -24,58 +25,25 @@ MIN_ARTICLE_WORDS = 60
 top of a page is a mis-extraction, and deleting everything after it would delete the article."""
 
 
-@dataclass(frozen=True, slots=True)
-class Removal:
-    """One deleted piece: where it was, what it said and which rule took it."""
-
-    line: int
-    """First line (1-based)."""
-    end_line: int
-    """Last line, inclusive."""
-    start: int
-    """Character offset in the input where the deleted text starts."""
-    end: int
-    text: str
-    rule: str
-    context: bool = False
-    """True when neighbours decided (a short line between boilerplate), not the rule's pattern."""
-
-    @property
-    def category(self) -> str:
-        return self.rule.split(".", 1)[0]
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """The clean text and the record of every deletion that produced it."""
-
-    text: str
-    removals: tuple[Removal, ...]
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.removals)
-
-
 @dataclass(slots=True)
 class _Mark:
     rule: Rule
     context: bool = False
 
 
-def clean(text: str, rules: RuleSet | None = None) -> Result:
+def clean(text: str, rules: CompiledRules | None = None) -> Result:
     """Remove boilerplate from one document. ``rules`` defaults to every shipped rule."""
-    rules = rules if rules is not None else load_rules()
-    screen = rules.screen(text)
-    if not screen.find(text):
+    rules = rules if rules is not None else compile_rules()
+    hits = rules.hits(text)
+    if not hits:
         return Result(text, ())
     removals: list[Removal] = []
-    for start, end in _regions(text, screen, rules):
-        removals += _removals(split_lines(text[start:end], start, text.count("\n", 0, start) + 1), screen)
-    return _cut(text, removals)
+    for start, end in _regions(text, hits, rules):
+        removals += removals_of(split_lines(text[start:end], start, text.count("\n", 0, start) + 1), hits)
+    return cut(text, removals)
 
 
-def _regions(text: str, screen: Screen, rules: RuleSet) -> list[tuple[int, int]]:
+def _regions(text: str, hits: Hits, rules: CompiledRules) -> list[tuple[int, int]]:
     """The stretches of ``text`` around the lines a rule matched, each bounded by firewalls.
 
     A firewall is a long line no rule matched: context is decided between such lines (it is
@@ -84,8 +52,8 @@ def _regions(text: str, screen: Screen, rules: RuleSet) -> list[tuple[int, int]]
     the rest of the document, usually most of it, is never split into lines. A rule that takes
     the rest of the document (``end``) needs the whole of it.
     """
-    tried = screen.lines()
-    if tried is None or any(rule.kind == "block" and rule.extent == "end" for rule in screen.found.values()):
+    tried = hits.offsets()
+    if any(rule.kind == "block" and rule.extent == "end" for rule in hits.lines.values()):
         return [(0, len(text))]
     long_words = max([SHORT_WORDS, *(rule.max_words for rule in rules if rule.kind == "block")])
 
@@ -116,21 +84,21 @@ def _regions(text: str, screen: Screen, rules: RuleSet) -> list[tuple[int, int]]
     return regions
 
 
-def _classify(lines: list[Line], rules: Screen) -> tuple[list[_Mark | None], dict[int, Rule]]:
+def _classify(lines: list[Line], hits: Hits) -> tuple[list[_Mark | None], dict[int, Rule]]:
     """Mark what the rules are sure of; weak matches wait for their neighbours' verdict."""
     marks: list[_Mark | None] = [None] * len(lines)
     weak: dict[int, Rule] = {}
     resume = 0  # a block took the lines before this one
-    for index in _indices(lines, rules.lines()):
+    for index in _indices(lines, hits.offsets()):
         line = lines[index]
         if index < resume or line.is_blank:
             continue
-        rule = rules.match(line)
+        rule = hits.lines.get(line.offset)
         if rule is None:
             continue
         if rule.kind == "block":
             marks[index] = _Mark(rule)
-            resume = _mark_block(lines, marks, index, rule, rules)
+            resume = _mark_block(lines, marks, index, rule, hits)
         elif rule.weak:
             weak[index] = rule
         else:
@@ -138,14 +106,12 @@ def _classify(lines: list[Line], rules: Screen) -> tuple[list[_Mark | None], dic
     return marks, weak
 
 
-def _indices(lines: list[Line], offsets: set[int] | None) -> Iterable[int]:
-    """The positions of the lines starting at ``offsets``; None: every line."""
-    if offsets is None:
-        return range(len(lines))
+def _indices(lines: list[Line], offsets: Collection[int]) -> list[int]:
+    """The positions of the lines starting at ``offsets``."""
     return [index for index, line in enumerate(lines) if line.offset in offsets]
 
 
-def _mark_block(lines, marks, start: int, rule: Rule, rules: Screen) -> int:
+def _mark_block(lines, marks, start: int, rule: Rule, hits: Hits) -> int:
     """Extend a block over what follows its opening line; returns the index to go on from.
 
     A ``short`` block that ends at a long paragraph leaves its last short line undecided: it may
@@ -167,7 +133,7 @@ def _mark_block(lines, marks, start: int, rule: Rule, rules: Screen) -> int:
     if stopped_by_text and taken:
         index = taken.pop()
     for position in taken:
-        own = rules.match(lines[position])
+        own = hits.lines.get(lines[position].offset)
         marks[position] = _Mark(own) if own is not None and own.kind != "block" else _Mark(rule, context=True)
     return index
 
@@ -233,24 +199,24 @@ def _absorb_blank_lines(lines: list[Line], marks: list[_Mark | None]) -> None:
         index = stop
 
 
-def _removals(lines: list[Line], screen: Screen) -> list[Removal]:
+def removals_of(lines: list[Line], hits: Hits) -> list[Removal]:
     """What goes from these lines: classify, resolve context, absorb blank lines, render."""
-    marks, weak = _classify(lines, screen)
+    marks, weak = _classify(lines, hits)
     _resolve_context(lines, marks, weak)
     _absorb_blank_lines(lines, marks)
-    return _render(lines, marks, screen)
+    return _render(lines, marks, hits)
 
 
-def _render(lines: list[Line], marks: list[_Mark | None], rules: Screen) -> list[Removal]:
+def _render(lines: list[Line], marks: list[_Mark | None], hits: Hits) -> list[Removal]:
     """The removals, in order; consecutive lines taken alike make one removal."""
     removals: list[Removal] = []
     run: tuple[int, int, _Mark] | None = None  # first and last line of the current run, its mark
-    spans_possible = set(_indices(lines, rules.span_lines))
+    spans_possible = set(_indices(lines, hits.spans))
     for index, mark in enumerate(marks):
         if mark is None and index not in spans_possible:
             continue
         line = lines[index]
-        spans = [] if mark is not None or line.is_blank else list(rules.spans(line))
+        spans = [] if mark is not None or line.is_blank else list(hits.spans.get(line.offset, ()))
         if spans and _covers_line(line.text, spans):
             mark = _Mark(spans[0][2])
         if run and (mark is None or index != run[1] + 1 or (mark.rule.id, mark.context) != (run[2].rule.id, run[2].context)):
@@ -268,7 +234,7 @@ def _render(lines: list[Line], marks: list[_Mark | None], rules: Screen) -> list
     return removals
 
 
-def _cut(text: str, removals: list[Removal]) -> Result:
+def cut(text: str, removals: list[Removal]) -> Result:
     """The text without the removed pieces (given in order)."""
     if not removals:
         return Result(text, ())

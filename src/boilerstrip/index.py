@@ -1,10 +1,600 @@
-"""TEMPORARY SHIM while the core is rewritten: compile_rules(selection) -> CompiledRules."""
+"""The enabled rules compiled once: ``CompiledRules.hits(text)`` says which line each rule matches.
+
+Everything that makes that fast lives here, behind that one call; the engine sees only ``Hits``.
+
+Trying every pattern on every line costs some 50 µs a line, and even a cheap pass over every line
+in Python costs more than every regex the rules run. So a document is first *screened*, whole,
+in C: patterns with a known start by their gates (``regex_tree.gate``: what every match starts
+with), spelled as a trie and tried by one regex at every line break; patterns that may start
+anywhere, and span patterns, by their gate when it starts with a character rare in running text
+(``|``, ``(``), else by their needles, all found in one Aho-Corasick pass. Every test accepts
+more than the pattern it stands for, so a line the screen passes over cannot match. The screen
+runs on the document lower-cased (``str.lower``), where that view is exact; when it is not,
+every line is tried.
+
+Only the lines the screen stopped at are asked about: patterns with a known first character
+grouped by the first character of the line, one combined regex per group; patterns that may start
+anywhere behind their needles and gates. The answer is the one a single combined regex of every
+rule gives: the first rule, in pack order, with a pattern matching the whole line
+(``tests/test_matcher.py`` holds it to that).
+"""
+
 from __future__ import annotations
-from functools import lru_cache
+
+import re
+import string
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import NamedTuple
+
+from ahocorasick_rs import AhoCorasick
+
+from .lines import DECORATION, key_of
+from .model import Rule
 from .options import RuleSelection
-from .rules import load_rules, RuleSet as CompiledRules
+from .packs import load_rules
+from .regex_tree import FOLD_TRAPS, Shape, after_blanks, atom_characters, gate, shape
+
+Span = tuple[int, int, Rule]
+"""Where a span rule matched inside a line (start and end, offsets in the line), and the rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hits:
+    """What the rules match in one document, by the offset of each line's start."""
+
+    lines: dict[int, Rule]
+    """The lines a line or block rule matches, with the first such rule in pack order."""
+    spans: dict[int, tuple[Span, ...]]
+    """The lines holding span matches, with those matches."""
+
+    def __bool__(self) -> bool:
+        return bool(self.lines or self.spans)
+
+    def offsets(self) -> set[int]:
+        """Every line a rule has something to say about."""
+        return self.spans.keys() | self.lines.keys()
 
 
 @lru_cache(maxsize=32)
 def compile_rules(selection: RuleSelection = RuleSelection()) -> CompiledRules:
-    return load_rules(selection.select + selection.extend if selection.select else (), selection.ignore, selection.languages, selection.packs)
+    """The rules of ``selection``, compiled; cached, because compiling is the costly part."""
+    return CompiledRules(load_rules(selection))
+
+
+BROAD_LEAD = 40
+"""A pattern whose first character may be most letters, either case, gains little from grouping
+by it; when it has needles it is searched for instead."""
+_LETTERS = [chr(c) for c in range(ord("a"), ord("z") + 1)] + [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One pattern of one rule, with what its shape lets the matcher skip."""
+
+    order: int
+    rule: Rule
+    pattern: str
+    shape: Shape
+
+    @property
+    def expression(self) -> str:
+        return f"(?{'i' if self.shape.ignore_case else '-i'}:{self.pattern})"
+
+    @property
+    def longest(self) -> float:
+        return float("inf") if self.shape.longest is None else self.shape.longest
+
+
+class CompiledRules:
+    """The enabled rules, compiled for speed; ``hits(text)`` is the one question they answer."""
+
+    def __init__(self, rules: Iterable[Rule]):
+        self.rules = tuple(rules)
+        line_rules = [rule for rule in self.rules if rule.kind != "span"]
+        pieces = [
+            _Piece(order, rule, pattern.regex, shape(pattern.regex, rule.case_sensitive))
+            for order, rule in enumerate(line_rules)
+            for pattern in rule.patterns
+        ]
+        searched = [p for p in pieces if p.shape.needles and _is_broad(p.shape.lead)]
+        self._searched = tuple(
+            Searched(
+                p.order,
+                p.longest,
+                p.shape.needles,
+                p.shape.ignore_case,
+                re.compile(p.expression),
+                p,
+                p.shape.also,
+                gate_check(p.pattern, p.rule.case_sensitive),
+            )
+            for p in searched
+        )
+        led = [p for p in pieces if p not in searched]
+        self._led = [(p, re.compile(p.shape.lead) if p.shape.lead else None) for p in led]
+        self._wide = [p for p, lead in self._led if _letters(lead) >= WIDE_LEAD]
+        self._narrow = [(p, lead) for p, lead in self._led if _letters(lead) < WIDE_LEAD]
+        self._by_first: dict[str, tuple[re.Pattern[str], list[_Piece]] | None] = {}
+        self._combined: dict[tuple[int, ...], tuple[re.Pattern[str], list[_Piece]]] = {}
+        spans = [rule for rule in self.rules if rule.kind == "span"]
+        self._span_rules = spans
+        self._span = re.compile("|".join(f"(?P<s{n}>{rule.expression})" for n, rule in enumerate(spans))) if spans else None
+        span_patterns = [(pattern.regex, rule.case_sensitive) for rule in spans for pattern in rule.patterns]
+        starts = [(after_blanks(pattern, case_sensitive), case_sensitive) for pattern, case_sensitive in span_patterns]
+        self._span_starts = None
+        if spans and all(paths for paths, _ in starts):
+            alternation = "|".join(f"(?{'-i' if cs else 'i'}:{trie(paths)})" for paths, cs in starts)
+            self._span_starts = re.compile(alternation)
+        span_shapes = [shape(pattern, case_sensitive) for pattern, case_sensitive in span_patterns]
+        self._span_needles = None if any(s.needles is None for s in span_shapes) else span_shapes
+        self._span_patterns = span_patterns
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    @cached_property
+    def _screener(self) -> _Screener:
+        """Built on first use: a process that only checks the packs (the main one, with
+        ``--jobs``) never pays for it."""
+        led = ((piece.pattern, piece.rule.case_sensitive) for piece, _lead in self._led)
+        return _Screener(led, self._searched, self._span_patterns)
+
+    def hits(self, text: str) -> Hits:
+        """Which line of ``text`` each rule matches, and the spans in each line: the screen
+        says where a rule may match, and only those lines are tried."""
+        candidates = self._screener.screen(text)
+        offsets = candidates.lines()
+        if offsets is None:
+            offsets = _line_starts(text)
+        led, searched, span_lines = candidates.led, candidates.searched, candidates.span_lines
+        found: dict[int, Rule] = {}
+        spans: dict[int, tuple[Span, ...]] = {}
+        for offset in sorted(offsets):
+            end = text.find("\n", offset)
+            body = text[offset:] if end < 0 else text[offset:end].removesuffix("\r")
+            rule = self.match_screened(
+                key_of(body), led is None or offset in led, None if searched is None else searched.get(offset, ())
+            )
+            if rule is not None:
+                found[offset] = rule
+            if span_lines is None or offset in span_lines:
+                line_spans = tuple(self.spans(body))
+                if line_spans:
+                    spans[offset] = line_spans
+        return Hits(found, spans)
+
+    def match_line(self, key: str) -> Rule | None:
+        """The first line or block rule, in pack order, with a pattern matching all of ``key``,
+        asked without a screen.
+
+        ``key`` is a line's ``match_text``; no pattern matches an empty one (``packs.py``)."""
+        return self.match_screened(key, True, None)
+
+    def match_screened(self, key: str, led: bool, searched: tuple[Searched, ...] | None) -> Rule | None:
+        """``match_line`` for a line the screen passed: the patterns with a known start only if
+        ``led``; of the others, ``searched`` (None: all, each behind its needles; else the line
+        is known to hold a needle of each)."""
+        if not key:
+            return None
+        best = None
+        if led:
+            entry = self._by_first.get(key[0], False)
+            if entry is False:
+                entry = self._by_first[key[0]] = self._dispatch(key[0])
+            if entry is not None:
+                found = entry[0].fullmatch(key)
+                if found:
+                    best = entry[1][int(found.lastgroup[1:])]
+            if self._wide:
+                found = self._wide_regex.fullmatch(key)
+                if found:
+                    piece = self._wide[int(found.lastgroup[1:])]
+                    if best is None or piece.order < best.order:
+                        best = piece
+        if searched is None:
+            best = self._search(key, best, self._searched, screened=False)
+        elif searched:
+            best = self._search(key, best, searched, screened=True)
+        return best.rule if best is not None else None
+
+    def _dispatch(self, first: str) -> tuple[re.Pattern[str], list[_Piece]] | None:
+        """One regex for the patterns that can start with ``first``, shared by every character
+        with the same patterns; and by both cases of a letter, which halves the regexes to
+        compile (a few milliseconds each) for a few more patterns to try."""
+        cases = {first, first.lower(), first.upper()}
+        led = [piece for piece, lead in self._narrow if lead is None or any(lead.fullmatch(c) for c in cases)]
+        if not led:
+            return None
+        signature = tuple(id(piece) for piece in led)
+        if signature not in self._combined:
+            self._combined[signature] = (_alternation(led), led)
+        return self._combined[signature]
+
+    @cached_property
+    def _wide_regex(self) -> re.Pattern[str]:
+        """The patterns that may start with most letters, in one regex compiled once, rather than
+        in the regex of nearly every first character."""
+        return _alternation(self._wide)
+
+    def _search(self, key: str, best: _Piece | None, searched: tuple[Searched, ...], screened: bool) -> _Piece | None:
+        """The first searched pattern before ``best`` whose needle is in ``key`` and that matches.
+
+        A plain loop over tuples: this runs for many lines, and ``any()`` costs more than it."""
+        limit = best.order if best is not None else len(self.rules)
+        size = len(key)
+        folded = None
+        trapped = False
+        for order, longest, needles, ignore_case, regex, piece, _also, check in searched:
+            if order >= limit:
+                break
+            if size > longest:
+                continue
+            if screened:  # the document's folded view is exact, so is the line's
+                if check is not None:
+                    if folded is None:
+                        folded = key.lower()
+                    if not check.search(folded):
+                        continue
+                if regex.fullmatch(key):
+                    return piece
+                continue
+            haystack = key
+            if ignore_case:
+                if folded is None:
+                    folded = key.lower()
+                    trapped = not folded.isascii() and any(trap in folded for trap in FOLD_TRAPS)
+                haystack = folded
+            if not (ignore_case and trapped):
+                for needle in needles:
+                    if needle in haystack:
+                        break
+                else:
+                    continue
+            if regex.fullmatch(key):
+                return piece
+        return best
+
+    def spans(self, text: str) -> Iterator[tuple[int, int, Rule]]:
+        """Non-overlapping span matches inside one line, skipped when no span needle is in it."""
+        if self._span is None or not self._may_hold_span(text):
+            return
+        if self._span_starts is None:
+            for found in self._span.finditer(text):
+                if found.end() > found.start():
+                    yield found.start(), found.end(), self._span_rules[int(found.lastgroup[1:])]
+            return
+        # finditer's answers, without trying the span regex at every character of a long line:
+        # a match starts on the whitespace run before a place where its start gate matches.
+        position = 0
+        while (start := self._span_starts.search(text, position)) is not None:
+            begin = start.start()
+            while begin > position and text[begin - 1].isspace():
+                begin -= 1
+            found = self._span.match(text, begin)
+            if found and found.end() > found.start():
+                yield found.start(), found.end(), self._span_rules[int(found.lastgroup[1:])]
+                position = found.end()
+            else:
+                position = start.start() + 1
+
+    def _may_hold_span(self, text: str) -> bool:
+        if self._span_needles is None:
+            return True
+        folded = None
+        for span_shape in self._span_needles:
+            haystack = text
+            if span_shape.ignore_case:
+                if folded is None:
+                    folded = text.lower()
+                    if not folded.isascii() and any(trap in folded for trap in FOLD_TRAPS):
+                        return True
+                haystack = folded
+            if any(needle in haystack for needle in span_shape.needles):
+                return True
+        return False
+
+
+class Searched(NamedTuple):
+    """A pattern that may start anywhere in a line: tried where its needles are."""
+
+    order: int
+    longest: float
+    needles: tuple[str, ...]
+    ignore_case: bool
+    regex: re.Pattern[str]
+    piece: _Piece
+    also: tuple[tuple[str, ...], ...]
+    check: re.Pattern[str] | None
+    """Its gate on the folded line, searched for first on screened lines (``gate_check``)."""
+
+
+WIDE_LEAD = 20
+"""A pattern with a known start whose first character may be this many letters (of the 52, either
+case) or more is tried on every line its gate passes, not grouped by first character."""
+
+
+def _alternation(pieces: list[_Piece]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?P<p{n}>{piece.expression})" for n, piece in enumerate(pieces)))
+
+
+def _letters(lead: re.Pattern[str] | None) -> int:
+    if lead is None:
+        return len(_LETTERS)
+    return sum(1 for letter in _LETTERS if lead.fullmatch(letter))
+
+
+def _is_broad(lead: str | None) -> bool:
+    return _letters(re.compile(lead) if lead is not None else None) >= BROAD_LEAD
+
+
+# --- the screen ------------------------------------------------------------------------------
+
+SPAN = -1
+"""The target standing for every span pattern (searched patterns are targets by position)."""
+LED = -2
+"""The target standing for the patterns with a known start found by needles, not a gate."""
+_LINE_START = "[\\s" + re.escape(DECORATION) + "]*"
+"""The bullets and spaces that ``match_text`` takes off the start of a line before rules see it."""
+_COMMON = frozenset(string.ascii_letters + string.digits + string.whitespace + "äöüßéçñжЖ中")
+"""Characters of running text: a gate that can start with none of them is worth trying where
+its first character is found."""
+
+
+class _Target(NamedTuple):
+    """A pattern that may start anywhere in a line: a searched pattern's position, or ``SPAN``."""
+
+    target: int
+    pattern: str
+    case_sensitive: bool
+    needles: tuple[str, ...] | None
+    also: tuple[tuple[str, ...], ...]
+    scan: tuple[tuple[str, ...], ...] = ()
+    """A gate on the folded view whose every path starts with a character rare in running text
+    (``|``, ``(``), spelled per first character: searched for instead of needles."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidates:
+    """The lines the screen stopped at in one document, by line-start offset; None: every line."""
+
+    led: set[int] | None
+    """The lines a pattern with a known start may match."""
+    searched: dict[int, tuple[Searched, ...]] | None
+    """The lines where a pattern that may start anywhere may match, with those patterns."""
+    span_lines: set[int] | None
+    """The lines a span may be in."""
+
+    def lines(self) -> set[int] | None:
+        if self.led is None or self.searched is None or self.span_lines is None:
+            return None
+        return self.led.union(self.searched, self.span_lines)
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset of every line of ``text``, as ``lines.split_lines`` splits it."""
+    starts = [match.end() for match in _BREAK.finditer(text) if match.end() < len(text)]
+    return [0, *starts] if text else []
+
+
+_BREAK = re.compile("\n")
+
+
+class _Screener:
+    """The gates, scans and needle finders of one rule set, built once."""
+
+    def __init__(self, led: Iterable[tuple[str, bool]], searched: tuple[Searched, ...], spans: Iterable[tuple[str, bool]]):
+        self.searched = searched
+        paths: dict[bool, list[tuple[str, ...]]] = {True: [], False: []}
+        targets = []
+        self.led_anywhere = False
+        """A pattern with a known start that neither a gate nor needles can find."""
+        for pattern, case_sensitive in led:
+            folded, pattern_paths = _led_gate(pattern, case_sensitive)
+            if () not in pattern_paths:
+                paths[folded].extend(pattern_paths)
+                continue
+            led_shape = shape(pattern, case_sensitive)
+            if led_shape.needles:
+                targets.append(_Target(LED, pattern, case_sensitive, led_shape.needles, led_shape.also))
+            else:
+                self.led_anywhere = True
+        self.led_gates = [_Gates(view, view_paths) for view, view_paths in paths.items() if view_paths]
+        targets += [
+            _Target(position, entry.piece.pattern, not entry.ignore_case, entry.needles, entry.also)
+            for position, entry in enumerate(searched)
+        ]
+        for pattern, case_sensitive in spans:
+            span_shape = shape(pattern, case_sensitive)
+            targets.append(_Target(SPAN, pattern, case_sensitive, span_shape.needles, span_shape.also))
+        targets = [_scanned(target) or target for target in targets]
+        self.scans = _scans([target for target in targets if target.scan])
+        self.finder = _Finder([target for target in targets if target.needles and not target.scan])
+        self.spans_anywhere = any(target.target == SPAN and not target.needles for target in targets)
+        """A span pattern without needles: every line may hold a span."""
+
+    def screen(self, text: str) -> _Candidates:
+        folded = text.lower()
+        if len(folded) != len(text) or (not folded.isascii() and any(trap in folded for trap in FOLD_TRAPS)):
+            return _Candidates(None, None, None)
+        led: set[int] | None = set()
+        for gates in self.led_gates:
+            gates.lines(folded if gates.folded else text, led)
+        targets: dict[int, set[int]] = {}
+        self.finder.find(folded, text, targets)
+        for regex, scanned in self.scans:
+            found = regex.search(folded)
+            while found:
+                targets.setdefault(folded.rfind("\n", 0, found.start()) + 1, set()).update(scanned)
+                found = regex.search(folded, found.start() + 1)
+        searched = {}
+        span_lines = None if self.spans_anywhere else set()
+        for offset, line_targets in targets.items():
+            pieces = tuple(self.searched[target] for target in sorted(line_targets) if target >= 0)
+            if pieces:
+                searched[offset] = pieces
+            if SPAN in line_targets and span_lines is not None:
+                span_lines.add(offset)
+            if LED in line_targets:
+                led.add(offset)
+        if self.led_anywhere:
+            led = None
+        return _Candidates(led, searched, span_lines)
+
+
+class _Gates:
+    """The gates of the patterns with a known start meant for one view, as one regex."""
+
+    def __init__(self, folded: bool, paths: list[tuple[str, ...]]):
+        self.folded = folded
+        alternation = trie(paths)
+        self.breaks = re.compile(f"\n(?={_LINE_START}{alternation})")
+        self.first = re.compile(f"{_LINE_START}{alternation}")
+
+    def lines(self, view: str, found: set[int]) -> None:
+        """Add the lines these gates stop at to ``found``."""
+        found.update(map(_END, self.breaks.finditer(view)))
+        if self.first.match(view):
+            found.add(0)
+
+
+_END = re.Match.end
+
+
+class _Finder:
+    """Every needle of the targets not scanned for, in one Aho-Corasick automaton per view.
+
+    Needles of case-sensitive patterns are looked for lower-cased in the folded view when they
+    are ASCII (a superset); other ones in the document as it is."""
+
+    def __init__(self, targets: list[_Target]):
+        self.numbers: dict[bool, dict[str, int]] = {True: {}, False: {}}
+        folded_targets = []
+        for target in targets:
+            on_folded = not target.case_sensitive or all(n.isascii() for n in _needles_of(target))
+            folded_targets.append(on_folded)
+            for needle in _needles_of(target):
+                view = self.numbers[on_folded]
+                view.setdefault(needle.lower() if on_folded else needle, len(view))
+        self.owners: dict[bool, list[list[tuple[int, tuple[frozenset[int], ...]]]]] = {
+            view: [[] for _ in numbers] for view, numbers in self.numbers.items()
+        }
+        """Per needle number: the targets it is a first needle of, with the numbers of each set
+        of further needles they need."""
+        for target, on_folded in zip(targets, folded_targets):
+            known = self.numbers[on_folded]
+            fold = str.lower if on_folded else str
+            also = tuple(frozenset(known[fold(n)] for n in group) for group in target.also)
+            for needle in target.needles:
+                self.owners[on_folded][known[fold(needle)]].append((target.target, also))
+        self.automata = {view: AhoCorasick(list(numbers)) for view, numbers in self.numbers.items() if numbers}
+
+    def find(self, folded: str, text: str, targets: dict[int, set[int]]) -> None:
+        for on_folded, automaton in self.automata.items():
+            view = folded if on_folded else text
+            held: dict[int, set[int]] = {}  # line offset: the needles found in it
+            start = end = -1
+            for number, found_at, _found_end in automaton.find_matches_as_indexes(view, overlapping=True):
+                if not start <= found_at < end:
+                    start = view.rfind("\n", 0, found_at) + 1
+                    end = view.find("\n", found_at) % (len(view) + 1)
+                    line_needles = held.setdefault(start, set())
+                line_needles.add(number)
+            owners = self.owners[on_folded]
+            for offset, needles in held.items():
+                for number in needles:
+                    for target, also in owners[number]:
+                        if all(not needles.isdisjoint(group) for group in also):
+                            targets.setdefault(offset, set()).add(target)
+
+
+def _needles_of(target: _Target) -> tuple[str, ...]:
+    return (*target.needles, *(needle for group in target.also for needle in group))
+
+
+def _led_gate(pattern: str, case_sensitive: bool) -> tuple[bool, list[tuple[str, ...]]]:
+    """Which view a pattern with a known start is gated on, and its gate there: the folded one,
+    unless the pattern is case-sensitive and its folded gate would start at most characters (an
+    all-capitals teaser reads like any line once lower-cased)."""
+    paths = gate(pattern, case_sensitive, folded=True)
+    if case_sensitive and not _starts_plainly(paths):
+        return False, gate(pattern, case_sensitive, folded=False)
+    return True, paths
+
+
+def _starts_plainly(paths: list[tuple[str, ...]], most: int = 8) -> bool:
+    """Every path starts with one of at most ``most`` characters."""
+    for atoms in paths:
+        chars = atom_characters(atoms[0]) if atoms else None
+        if chars is None or len(chars) > most:
+            return False
+    return True
+
+
+def _scanned(target: _Target) -> _Target | None:
+    """The target with its gate on the folded view spelled per first character, when every path
+    of it starts with a character rare in running text."""
+    paths = gate(target.pattern, target.case_sensitive, folded=True, anchored=False)
+    if not paths or () in paths:
+        return None
+    spelled = []
+    for atoms in paths:
+        chars = atom_characters(atoms[0])
+        if chars is None or not chars.isdisjoint(_COMMON):
+            return None
+        spelled.extend((re.escape(char), *atoms[1:]) for char in sorted(chars))
+    return target._replace(scan=tuple(spelled))
+
+
+def _scans(targets: list[_Target]) -> list[tuple[re.Pattern[str], frozenset[int]]]:
+    """One regex per first character of the scanned gates, with the targets whose gates start
+    with it: a regex that starts with a plain character is searched for at C speed, where a
+    needle as common as ``|`` would make a Python loop turn for every one found."""
+    by_first: dict[str, tuple[list[tuple[str, ...]], set[int]]] = {}
+    for target in targets:
+        for atoms in target.scan:
+            paths, owners = by_first.setdefault(atoms[0], ([], set()))
+            paths.append(atoms)
+            owners.add(target.target)
+    return [(re.compile(trie(paths)), frozenset(owners)) for paths, owners in by_first.values()]
+
+
+def gate_check(pattern: str, case_sensitive: bool) -> re.Pattern[str] | None:
+    """The pattern's gate on a folded line, to search for before the pattern itself: worth it
+    when every path starts with one of a few plain characters (the engine skips to those in C,
+    and the case-sensitive gate costs a fraction of the case-blind pattern). None otherwise."""
+    paths = gate(pattern, case_sensitive, folded=True, anchored=False)
+    if not paths or () in paths or not _starts_plainly(paths, CHECK_FIRST):
+        return None
+    return re.compile(trie(paths))
+
+
+CHECK_FIRST = 4
+"""A gate searched for before its pattern starts with one of at most this many characters."""
+
+
+def trie(paths: Iterable[tuple[str, ...]]) -> str:
+    """The paths as one alternation sharing their common starts, so the regex engine tests a
+    character once against each distinct first atom, not against every path."""
+    root: dict = {}
+    for atoms in sorted(paths, key=len):
+        node = root
+        for atom in atoms:
+            if None in node:
+                break  # a shorter path already accepts everything this one does
+            node = node.setdefault(atom, {})
+        else:
+            node.clear()
+            node[None] = {}
+
+    def source(node: dict) -> str:
+        if None in node:
+            return ""
+        branches = [atom + source(child) for atom, child in node.items()]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return source(root)

@@ -1,8 +1,10 @@
-"""The line model: a document is a sequence of lines, each kept with its own ending."""
+"""The one definition of a line and its break: how a document is split, and what rules see of a line.
+
+The engine, the index and the command line's line numbers all split here, so they agree."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .model import Line
 
 DECORATION = " |•·*►▸▶›"
 """Table pipes and bullets that scrapers leave around a line; rules should not have to spell them."""
@@ -15,35 +17,6 @@ def match_text(text: str) -> str:
 
 def _joined(tokens: list[str]) -> str:
     return " ".join(tokens).strip(DECORATION)
-
-
-@dataclass(slots=True)
-class Line:
-    """One line of the input: its text without the ending, the ending, and where it starts.
-
-    Not frozen: a document is split into thousands of them, and a frozen dataclass takes four
-    times as long to build. Nothing changes a Line after ``split_lines``."""
-
-    number: int
-    """1-based line number, as editors and `check` output show it."""
-    text: str
-    ending: str
-    """``"\\n"``, ``"\\r\\n"`` or ``""`` for a last line without one."""
-    offset: int
-    """Character offset of the line's first character in the input."""
-    words: int
-    """Whitespace-separated tokens: cheap, and good enough to tell a heading from a paragraph."""
-    key: str
-    """``match_text`` of the line, computed once here from the same split as ``words``."""
-
-    @property
-    def is_blank(self) -> bool:
-        return self.words == 0
-
-    @property
-    def end(self) -> int:
-        """Offset just past the line's ending."""
-        return self.offset + len(self.text) + len(self.ending)
 
 
 def split_lines(text: str, offset: int = 0, number: int = 1) -> list[Line]:

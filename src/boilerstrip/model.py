@@ -73,6 +73,8 @@ class Rule:
     max_lines: int = 12
     max_words: int = 16
     """Blocks only: a following line with more words than this ends a ``short`` block."""
+    aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Ids the concept had before, each with the languages of the patterns it stood for."""
 
     @property
     def category(self) -> str:

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 
-from .engine import Removal, Result
-from .rules import RuleSet
+from .model import Removal, Result
+from .index import CompiledRules as RuleSet
 
 if TYPE_CHECKING:
     from rich.console import Console

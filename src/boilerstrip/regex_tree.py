@@ -1,16 +1,17 @@
-"""What a rule pattern can match, read off its parse tree: the cheap tests that let the matcher
-skip a line without running the regex.
+"""The only reader of a rule pattern's parse tree (``re._parser``, the parser ``re`` itself uses).
 
-- ``lead``: the characters a match can start with, as a one-character regex (None: any);
-- ``needles``: strings of which every match contains at least one (None: none known), and
-  ``also``, further such sets;
-- ``longest``: the longest line it can match (None: unbounded);
-- ``gate``: what every match starts with, as regex atoms, for the screen (``screen.py``).
+What it reads off a pattern, each fact over-approximating what the regex accepts, so a line that
+fails a test cannot match and skipping it changes no result (``tests/test_matcher.py`` compares
+every line of the development corpus and generated text against the plain regex):
 
-Rules see a line's ``match_text``, whose whitespace runs are single spaces, so ``\\s*`` or ``\\s+``
-matches at most one character there. Each fact over-approximates what the regex accepts: a line
-that fails a test cannot match, so skipping it changes no result (tests compare every line of
-the development corpus and generated text against the plain regex).
+- ``shape``: ``lead``, the characters a match can start with; ``needles``, strings of which every
+  match contains one, and ``also``, further such sets; ``longest``, the longest line it can match;
+- ``gate`` and ``after_blanks``: what every match starts with, as regex atoms, for the screen
+  of ``index.py``; ``atom_characters``: the characters a one-character atom stands for;
+- ``nested_quantifier``: the safety check that refuses patterns that backtrack catastrophically.
+
+Rules see a line's ``match_text``, whose whitespace runs are single spaces, so ``\\s*`` or
+``\\s+`` matches at most one character there.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import re._parser as sre_parse  # noqa: PLC2701 - the only parser of Python's re
 from dataclasses import dataclass
 
 from re._constants import (  # noqa: PLC2701
+    GROUPREF_EXISTS,
     ANY,
     ASSERT,
     ASSERT_NOT,
@@ -377,7 +379,7 @@ ends there (False: the gate was cut)."""
 
 def gate(pattern: str, case_sensitive: bool, folded: bool, anchored: bool = True) -> list[tuple[str, ...]]:
     """What every match of ``pattern`` on a line starts with, as regex atoms in alternative
-    paths: one pass over a whole document (``screen.py``) runs them all, in C.
+    paths: one pass over a whole document (the screen of ``index.py``) runs them all, in C.
 
     A gate may only accept more than the pattern: assertions are dropped; a space may be any run
     of whitespace, as in the line before ``match_text`` folded it; paths are cut once their
@@ -396,7 +398,7 @@ def gate(pattern: str, case_sensitive: bool, folded: bool, anchored: bool = True
 def after_blanks(pattern: str, case_sensitive: bool) -> list[tuple[str, ...]] | None:
     """The gate, on the text as it is, of what follows the whitespace a match may start with:
     when that whitespace is all a match may skip, and what follows cannot start with it, every
-    match starts on the whitespace run before a place this gate matches (``RuleSet.spans``).
+    match starts on the whitespace run before a place this gate matches (``CompiledRules`` span search).
     None otherwise."""
     tree = _unflagged(pattern, case_sensitive)
     while tree and _blank_only(*tree[0]):
@@ -572,3 +574,65 @@ MAX_CLASS_RANGE = 0x3000
 
 def _cased(char: str) -> bool:
     return char.lower() != char or char.upper() != char
+
+
+def atom_characters(atom: str) -> set[str] | None:
+    """The characters a one-character atom matches, when it is a literal or a short class."""
+    parsed = list(sre_parse.parse(atom))
+    if len(parsed) != 1:
+        return None
+    [(op, value)] = parsed
+    if op is LITERAL:
+        return {chr(value)}
+    if op is not IN or any(item not in (LITERAL, RANGE) for item, _ in value):
+        return None
+    chars = set()
+    for item, member in value:
+        low, high = (member, member) if item is LITERAL else member
+        if high - low > MAX_CHARACTERS:
+            return None
+        chars.update(map(chr, range(low, high + 1)))
+    return chars
+
+
+MAX_CHARACTERS = 64
+
+
+# --- safety: refuse patterns that can backtrack catastrophically ------------------------------
+# Python's ``re`` backtracks; ``(\\w+\\s?)+`` takes exponential time on a line that almost
+# matches. The classic culprit is a repetition nested inside an unbounded one.
+
+_BACKTRACKING = (MAX_REPEAT, MIN_REPEAT)
+_ATOMIC = (POSSESSIVE_REPEAT, ATOMIC_GROUP)
+
+
+def nested_quantifier(pattern: str) -> str | None:
+    """The offending pattern when it nests a repetition inside an unbounded one, else None."""
+    return pattern if _walk(sre_parse.parse(pattern), inside_unbounded=False) else None
+
+
+def _walk(items, inside_unbounded: bool) -> bool:
+    for op, value in items:
+        if op in _ATOMIC:
+            continue  # no backtracking into it
+        if op in _BACKTRACKING:
+            _low, high, body = value
+            if inside_unbounded and high > 1:
+                return True
+            if _walk(body, inside_unbounded or high == MAXREPEAT):
+                return True
+        elif any(_walk(child, inside_unbounded) for child in _children(op, value)):
+            return True
+    return False
+
+
+def _children(op, value):
+    if op == SUBPATTERN:
+        return [value[-1]]
+    if op == BRANCH:
+        return value[1]
+    if op in (ASSERT, ASSERT_NOT):
+        return [value[1]]
+    if op == GROUPREF_EXISTS:
+        return [branch for branch in value[1:] if branch]
+    return []
