@@ -14,7 +14,8 @@ def removed_lines(text: str) -> list[str]:
 
 
 def test_short_line_between_boilerplate_goes():
-    text = f"{PARAGRAPH}\n© Lea Dohle\nWas jetzt? – Der tägliche Morgenüberblick\nVielen Dank! Wir haben Ihnen eine E-Mail geschickt.\n{PARAGRAPH}\n"
+    box = "© Lea Dohle\nWas jetzt? – Der tägliche Morgenüberblick\nVielen Dank! Wir haben Ihnen eine E-Mail geschickt."
+    text = f"{PARAGRAPH}\n{box}\n{PARAGRAPH}\n"
     assert "Was jetzt? – Der tägliche Morgenüberblick" in removed_lines(text)
 
 

@@ -3,10 +3,9 @@
 The reference is what the matcher replaced: one alternation of every rule, tried on every line.
 """
 
-from pathlib import Path
-
 import re
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings

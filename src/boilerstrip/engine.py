@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .index import CompiledRules, Hits, compile_rules
 from .lines import split_lines
@@ -142,7 +143,7 @@ def _resolve_context(lines: list[Line], marks: list[_Mark | None], weak: dict[in
     """jusText's idea for lines: short undecided lines take the side of their neighbours."""
     decided = [i for i, line in enumerate(lines) if not line.is_blank and (marks[i] or line.words > SHORT_WORDS)]
     bounds = [-1, *decided, len(lines)]
-    for before, after in zip(bounds, bounds[1:]):
+    for before, after in pairwise(bounds):
         run = [i for i in range(before + 1, after) if not lines[i].is_blank]
         if not run:
             continue

@@ -33,7 +33,7 @@ from ahocorasick_rs import AhoCorasick
 from .lines import DECORATION, key_of
 from .model import Rule
 from .options import RuleSelection
-from .packs import load_rules
+from .packs import EVERY_RULE, load_rules
 from .regex_tree import FOLD_TRAPS, Shape, after_blanks, atom_characters, gate, shape
 
 Span = tuple[int, int, Rule]
@@ -58,7 +58,7 @@ class Hits:
 
 
 @lru_cache(maxsize=32)
-def compile_rules(selection: RuleSelection = RuleSelection()) -> CompiledRules:
+def compile_rules(selection: RuleSelection = EVERY_RULE) -> CompiledRules:
     """The rules of ``selection``, compiled; cached, because compiling is the costly part."""
     return CompiledRules(load_rules(selection))
 
@@ -485,7 +485,7 @@ class _Finder:
         }
         """Per needle number: the targets it is a first needle of, with the numbers of each set
         of further needles they need."""
-        for target, on_folded in zip(targets, folded_targets):
+        for target, on_folded in zip(targets, folded_targets, strict=True):
             known = self.numbers[on_folded]
             fold = str.lower if on_folded else str
             also = tuple(frozenset(known[fold(n)] for n in group) for group in target.also)

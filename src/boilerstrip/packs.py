@@ -39,6 +39,8 @@ CATEGORIES = (
 )
 """Also the order of the shipped packs: on a line two rules match, the earlier one names it."""
 KINDS = ("line", "block", "span")
+EVERY_RULE = RuleSelection()
+"""The default selection: every shipped rule, in every language."""
 EXTENTS = ("short", "end")
 
 _ID = re.compile(r"[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -296,6 +298,6 @@ def all_rules(extra_packs: tuple[str, ...] = ()) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def load_rules(selection: RuleSelection = RuleSelection()) -> list[Rule]:
+def load_rules(selection: RuleSelection = EVERY_RULE) -> list[Rule]:
     """The rules a selection runs, in pack order."""
     return select_rules(all_rules(selection.packs), selection)

@@ -19,9 +19,7 @@ from __future__ import annotations
 import re
 import re._parser as sre_parse  # noqa: PLC2701 - the only parser of Python's regex dialect
 from dataclasses import dataclass
-
 from re._constants import (  # noqa: PLC2701
-    GROUPREF_EXISTS,
     ANY,
     ASSERT,
     ASSERT_NOT,
@@ -35,6 +33,7 @@ from re._constants import (  # noqa: PLC2701
     CATEGORY_NOT_WORD,
     CATEGORY_SPACE,
     CATEGORY_WORD,
+    GROUPREF_EXISTS,
     IN,
     LITERAL,
     MAX_REPEAT,
@@ -331,7 +330,7 @@ COMMON_WORDS = frozenset(
     que se son sur un une vous
     al como con de del el en es la las lo los más no para por que se su un una y
     che di il la le non per un una
-    """.split()
+    """.split()  # noqa: SIM905 - a word list reads best as words, by language
 )
 """Function words and the commonest verbs: found in nearly every line of running text, so poor
 needles."""
@@ -433,9 +432,7 @@ def _gate_sequence(items, folded: bool, width: float) -> list[Path]:
             options = None
         grown: list[Path] = []
         for atoms, shortest, complete in paths:
-            if not complete or shortest >= width:
-                grown.append((atoms, shortest, False))
-            elif options is None:
+            if not complete or shortest >= width or options is None:
                 grown.append((atoms, shortest, False))
             else:
                 grown.extend((atoms + more, shortest + more_width, more_complete) for more, more_width, more_complete in options)
@@ -468,10 +465,10 @@ def _gate_item(op, value, folded: bool, width: float) -> list[Path]:
         if low and len(paths) == 1:
             # The first round spelled out, so the gate starts with a character, not a repeat:
             # the regex engine skips alternatives that start with one a character fails.
-            rest = "" if high == 1 else "{%d,%s}" % (low - 1, "" if high == MAXREPEAT else high - 1)
+            rest = "" if high == 1 else f"{{{low - 1},{'' if high == MAXREPEAT else high - 1}}}"
             atoms, width_one, _ = paths[0]
             return [((*atoms, group + rest) if rest else atoms, low * width_one, True)]
-        bound = "{%d,%s}" % (low, "" if high == MAXREPEAT else high)
+        bound = f"{{{low},{'' if high == MAXREPEAT else high}}}"
         return [((group + bound,), low * min(w for _, w, _ in paths), True)]
     raise _Unknown(op)
 
