@@ -84,7 +84,7 @@ def test_lang_restricts_packs():
 def test_rules_table_lists_ids_and_descriptions():
     result = run("rules")
     assert result.exit_code == 0
-    assert "related.more-on-topic" in result.output and "description" in result.output
+    assert "related.heading" in result.output and "description" in result.output
 
 
 def test_explain_marks_removals_without_colour_codes_when_piped():
