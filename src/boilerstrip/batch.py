@@ -22,15 +22,11 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from .engine import Result, clean
 from .files import AtomicFile, Source, file_size, is_gzip_name, is_html_name, is_jsonl_name, output_name, write_atomic
+from .index import CompiledRules, compile_rules
 from .jsonl import Chunk, RecordError, dump, parse, plan_chunks, read_chunks, split_ending
-from .report import finding_record, findings_github, findings_text, unified_diff
-from .index import CompiledRules as RuleSet
-from .index import compile_rules
 from .options import RuleSelection
-
-
-def load_rules(select=(), ignore=(), languages=(), packs=()):
-    return compile_rules(RuleSelection(tuple(select), tuple(ignore), (), tuple(languages), tuple(packs)))
+from .packs import EVERY_RULE
+from .report import finding_record, findings_github, findings_text, unified_diff
 from .sources import GZIP_MAGIC, STDIN, InputError, document_from_bytes, encode, input_error, open_input, read_bytes
 
 if TYPE_CHECKING:
@@ -47,8 +43,7 @@ in the main process, which would otherwise compete with the workers for the core
 class Settings:
     """What every worker needs to know, sent once to each process."""
 
-    rule_choice: tuple[tuple[str, ...], ...] = ((), (), (), ())
-    """``select``, ``ignore``, ``lang`` and extra pack paths, as ``load_rules`` takes them."""
+    selection: RuleSelection = EVERY_RULE
     action: str = "clean"
     check_format: str = "text"
     input_format: str = "auto"
@@ -140,13 +135,13 @@ class ChunkUnit:
 
 
 _settings = Settings()
-_rules: RuleSet | None = None
+_rules: CompiledRules | None = None
 
 
 def _configure(settings: Settings) -> None:
     global _settings, _rules
     _settings = settings
-    _rules = load_rules(*settings.rule_choice)
+    _rules = compile_rules(settings.selection)
 
 
 class Interrupted(Exception):

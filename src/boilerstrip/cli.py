@@ -23,10 +23,10 @@ from .batch import Batch, Interrupted, OutputError, Settings, Tally
 from .config import Config, ConfigError, find_config, load_config
 from .engine import clean
 from .files import Walk, file_size, is_jsonl_name, nested_output
-from .report import FORMATS, BatchProgress, explain, findings_json, rules_table, summary_table
-from .batch import load_rules
-from .index import CompiledRules as RuleSet
+from .index import CompiledRules, compile_rules
+from .options import RuleSelection
 from .packs import RulePackError
+from .report import FORMATS, BatchProgress, explain, findings_json, rules_table, summary_table
 from .sources import FORMATS as INPUT_FORMATS
 from .sources import STDIN, InputError, read_document
 
@@ -90,12 +90,12 @@ input_format_option = click.option(
 class Choice:
     """Rules and folder exclusions, from the command line over the settings file."""
 
-    rule_choice: tuple[tuple[str, ...], ...]
+    selection: RuleSelection
     exclude: tuple[str, ...]
 
     @property
-    def rules(self) -> RuleSet:
-        return load_rules(*self.rule_choice)
+    def rules(self) -> CompiledRules:
+        return compile_rules(self.selection)
 
 
 def resolve(select, ignore, lang, rule_files, config_file, isolated, exclude=()) -> Choice:
@@ -106,11 +106,11 @@ def resolve(select, ignore, lang, rule_files, config_file, isolated, exclude=())
         else:
             config = load_config(Path(config_file) if config_file else find_config(Path.cwd()))
         choice = Choice(
-            (
-                _split(select) or config.select,
-                _split(ignore) or config.ignore,
-                _split(lang) or config.lang,
-                tuple(rule_files) or config.rules,
+            RuleSelection(
+                select=_split(select) or config.select,
+                ignore=_split(ignore) or config.ignore,
+                languages=_split(lang) or config.lang,
+                packs=tuple(rule_files) or config.rules,
             ),
             tuple(exclude) or config.exclude,
         )
@@ -151,7 +151,7 @@ def clean_command(paths, out_dir, in_place, diff, keep_empty, include, exclude, 
     if out_dir and (inside := nested_output(out_dir, paths)):
         raise click.UsageError(f"the output folder {out_dir} is inside the input folder {inside}; it would clean its own output")
     choice = resolve(exclude=exclude, **rules)
-    settings = Settings(choice.rule_choice, "diff" if diff else "clean", input_format=input_format, field=field, keep_empty=keep_empty)
+    settings = Settings(choice.selection, "diff" if diff else "clean", input_format=input_format, field=field, keep_empty=keep_empty)
     run = BatchRun(paths, settings, choice, include=include, jobs=jobs, quiet=quiet)
     tally = run.execute(out_dir=out_dir, in_place=in_place, summary=writes)
     sys.exit(EXIT_ERROR if tally.errors else 0)
@@ -166,7 +166,7 @@ def clean_command(paths, out_dir, in_place, diff, keep_empty, include, exclude, 
 def check_command(paths, output_format, include, exclude, field, jobs, quiet, input_format, **rules) -> None:
     """Report what would be removed as path:line: rule-id text; exit 1 if anything would be."""
     choice = resolve(exclude=exclude, **rules)
-    settings = Settings(choice.rule_choice, "check", output_format, input_format=input_format, field=field)
+    settings = Settings(choice.selection, "check", output_format, input_format=input_format, field=field)
     run = BatchRun(paths, settings, choice, include=include, jobs=jobs, quiet=quiet)
     tally = run.execute()
     if output_format == "json":

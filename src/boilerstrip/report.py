@@ -12,9 +12,8 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-
+from .index import CompiledRules
 from .model import Removal, Result
-from .index import CompiledRules as RuleSet
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -110,7 +109,7 @@ def _print_kept(console: Console, text: str) -> None:
         console.print(Text("  " + line), soft_wrap=True)
 
 
-def rules_table(rules: RuleSet) -> Table:
+def rules_table(rules: CompiledRules) -> Table:
     from rich.table import Table
 
     table = Table(title=f"{len(rules)} rules", title_justify="left")
