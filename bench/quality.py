@@ -17,10 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from metrics import TOKEN, Scores, SnippetCounts, normalise, scrapinghub_scores  # noqa: E402
-
 from boilerstrip import clean  # noqa: E402
 from boilerstrip.sources import InputError, read_document  # noqa: E402
+from metrics import TOKEN, Scores, SnippetCounts, normalise, scrapinghub_scores  # noqa: E402
 
 TEXT_INPUTS = ("text/standard", "text/recall")
 HTML_INPUT = "html"
@@ -87,9 +86,9 @@ def extract(path: Path) -> str:
 
 def score(pages: list[Page], outputs: list[str]) -> Scores:
     if pages[0].corpus == "scrapinghub":
-        return scrapinghub_scores([(page.gold, output) for page, output in zip(pages, outputs)])
+        return scrapinghub_scores([(page.gold, output) for page, output in zip(pages, outputs, strict=True)])
     counts = SnippetCounts()
-    for page, output in zip(pages, outputs):
+    for page, output in zip(pages, outputs, strict=True):
         counts.add(output, list(page.with_snippets), list(page.without_snippets))
     return counts.scores
 
@@ -97,7 +96,7 @@ def score(pages: list[Page], outputs: list[str]) -> Scores:
 def write_report(folder: Path, pages: list[Page], source: str, before: list[str], after: list[str]) -> None:
     """Per document: lines removed that the gold text has, and boilerplate still there."""
     folder.mkdir(parents=True, exist_ok=True)
-    for page, raw, cleaned in zip(pages, before, after):
+    for page, raw, cleaned in zip(pages, before, after, strict=True):
         kept = set(cleaned.splitlines())
         removed = [line for line in raw.splitlines() if line.strip() and line not in kept]
         if page.corpus == "scrapinghub":

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -118,7 +117,6 @@ def main() -> None:
         documents = [p.read_text(encoding="utf-8") for p in sorted(tree.rglob("*.txt"))]
         seconds = timed(lambda: [clean(text, rules) for text in documents])
         rows.append(("library, 1 process", f"{mb / seconds:.1f} MB/s, {count / seconds:,.0f} docs/s"))
-        del documents
 
         one, rss_one = run_cli("clean", str(tree), "-o", str(Path(scratch) / "out1"), "-j", "1", "-q")
         two, rss_two = run_cli("clean", str(tree), "-o", str(Path(scratch) / "out2"), "-j", "2", "-q")

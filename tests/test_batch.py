@@ -183,12 +183,37 @@ def test_usage_errors(tree, tmp_path):
     assert run("clean", "--in-place", input=DIRTY).exit_code == 2
 
 
-def test_html_is_not_rewritten_in_place(tmp_path):
-    page = tmp_path / "page.html"
-    page.write_text("<html><body><p>Hello</p></body></html>", encoding="utf-8")
+PAGE = "<html><body><article><p>" + ARTICLE.strip() + "</p><p>" + ARTICLE.strip() + "</p></article></body></html>"
+
+
+def test_html_is_left_alone_in_place_said_once_and_not_an_error(tmp_path):
+    """In place, a page's extracted text would replace the page: the pages are skipped, one
+    line says so for all of them, and the run still succeeds for the rest."""
+    for name in ("one.html", "two.htm"):
+        (tmp_path / name).write_text(PAGE, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(DIRTY, encoding="utf-8")
+    result = run("clean", tmp_path, "--in-place", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("2 HTML file(s) left as they are") == 1 and "-o DIR" in result.stderr
+    assert (tmp_path / "one.html").read_text(encoding="utf-8") == PAGE
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == CLEANED
+
+
+def test_text_file_holding_html_is_not_replaced_by_its_extracted_text_in_place(tmp_path):
+    page = tmp_path / "saved.txt"
+    page.write_text(PAGE, encoding="utf-8")
     result = run("clean", page, "--in-place")
-    assert result.exit_code == 2 and "use -o DIR" in result.stderr
-    assert page.read_text(encoding="utf-8").startswith("<html>")
+    assert result.exit_code == 0, result.output
+    assert f"{page}: holds HTML, left as it is" in result.stderr
+    assert page.read_text(encoding="utf-8") == PAGE
+
+
+def test_text_file_holding_html_is_cleaned_as_text_when_asked(tmp_path):
+    page = tmp_path / "saved.txt"
+    page.write_text(PAGE + "\n" + DIRTY, encoding="utf-8")
+    result = run("clean", page, "--in-place", "--input-format", "text")
+    assert result.exit_code == 0, result.output
+    assert page.read_text(encoding="utf-8") == PAGE + "\n" + CLEANED
 
 
 def test_check_walks_folders_and_exits_1_on_findings(tree):
@@ -245,3 +270,35 @@ class TestSettingsFiles:
         monkeypatch.chdir(tmp_path / "inner")
         result = run("check", "-", input=DIRTY)
         assert result.stdout and all(": paywall." in row for row in result.stdout.splitlines())
+
+
+# --- output names are planned before anything is written ----------------------------------------
+
+
+def test_two_inputs_with_one_output_name_are_refused_and_nothing_is_written(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(DIRTY, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("clean", tmp_path / "a" / "x.txt", tmp_path / "b" / "x.txt", "-o", out)
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'b' / 'x.txt'} and {tmp_path / 'a' / 'x.txt'} would both be written to {out / 'x.txt'}" in result.stderr
+    assert not out.exists()
+
+
+def test_a_page_and_a_text_of_the_same_stem_are_refused(tmp_path):
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "page.html").write_text(PAGE, encoding="utf-8")
+    (root / "page.txt").write_text(DIRTY, encoding="utf-8")
+    result = run("clean", root, "-o", tmp_path / "out")
+    assert result.exit_code == 2 and "would both be written to" in result.stderr and "page.txt" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_holding_the_input_would_overwrite_it_and_is_refused(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text(DIRTY, encoding="utf-8")
+    result = run("clean", article, "-o", tmp_path)
+    assert result.exit_code == 2 and "would overwrite the input" in result.stderr
+    assert article.read_text(encoding="utf-8") == DIRTY

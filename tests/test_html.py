@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from boilerstrip.cli import cli
-from boilerstrip.sources import InputError, is_html, read_document
+from boilerstrip.sources import InputError, Kind, kind_of, read_document
 
 PARAGRAPHS = [
     "Der Pegel des Rheins bei Köln ist in der Nacht auf mehr als acht Meter gestiegen, teilte die Stadt am Morgen mit.",
@@ -67,8 +67,8 @@ def test_text_format_flag_keeps_markup_as_text():
         ("a.txt", b"Plain text mentioning <html> later", False),
     ],
 )
-def test_is_html(name, data, expected):
-    assert is_html(name, data) is expected
+def test_kind_of_sniffs_html(name, data, expected):
+    assert (kind_of(name, head=data) == Kind.HTML) is expected
 
 
 def test_page_without_article_text_is_an_input_error(tmp_path):

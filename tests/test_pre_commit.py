@@ -25,7 +25,8 @@ def git(repo: Path, *args: str) -> None:
 
 def index_unreachable(tmp: Path) -> str | None:
     """Why pip cannot fetch packages here (a short timeout, no retries), or None when it can."""
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-cache-dir", "--timeout", "10", "--retries", "0", "--dest", str(tmp), "click"]
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-cache-dir", "--timeout", "10", "--retries", "0"]
+    command += ["--dest", str(tmp), "click"]
     try:
         probe = subprocess.run(command, capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired:

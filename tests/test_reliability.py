@@ -20,9 +20,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from boilerstrip import clean
-from boilerstrip.batch import Batch, Interrupted, Settings
 from boilerstrip.cli import cli
 from boilerstrip.files import Source
+from boilerstrip.options import Action, RunOptions
+from boilerstrip.runner import Batch, Interrupted, plan
 from boilerstrip.sources import InputError, document_from_bytes
 
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -163,7 +164,8 @@ def test_an_output_folder_inside_the_input_folder_is_refused(tmp_path):
 @pytest.mark.parametrize("args", [["clean"], ["check", "--format", "json"], ["rules"]])
 def test_a_full_device_on_stdout_is_one_line_and_exit_2(args):
     with open("/dev/full", "wb") as full:
-        done = subprocess.run([BIN, *args, *([str(SEEDS / "zeit-ukraine-talks.txt")] if args != ["rules"] else [])], stdout=full, stderr=subprocess.PIPE, text=True)
+        inputs = [str(SEEDS / "zeit-ukraine-talks.txt")] if args != ["rules"] else []
+        done = subprocess.run([BIN, *args, *inputs], stdout=full, stderr=subprocess.PIPE, text=True)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == ["boilerstrip: cannot write to standard output (No space left on device)"]
 
@@ -203,9 +205,10 @@ def test_a_jsonl_file_interrupted_in_place_is_left_as_it_was(tmp_path, monkeypat
     corpus = tmp_path / "c.jsonl"
     corpus.write_text("".join(json.dumps({"n": n, "text": DIRTY}) + "\n" for n in range(50)), encoding="utf-8")
     before = corpus.read_bytes()
-    batch = Batch(Settings(), in_place=True, progress=lambda done: batch.stop(signal.SIGTERM), stderr=lambda line: None)
+    options = RunOptions(action=Action.IN_PLACE)
+    batch = Batch(options, progress=lambda size, tally: batch.stop(signal.SIGTERM), stderr=lambda line: None)
     with pytest.raises(Interrupted):
-        batch.run([Source(str(corpus), corpus.name)])
+        batch.run(plan([Source(str(corpus), corpus.name)], options))
     assert corpus.read_bytes() == before
     assert [path.name for path in tmp_path.iterdir()] == ["c.jsonl"]
 

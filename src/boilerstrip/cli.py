@@ -7,36 +7,23 @@ errors. Errors go to stderr as one line naming the file; the other files are sti
 from __future__ import annotations
 
 import os
-import signal
 import sys
-import threading
-import time
 from collections.abc import Callable
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
-from pathlib import Path
 
 import click
 
 from . import __version__
-from .batch import Batch, Interrupted, OutputError, Settings, Tally
-from .config import Config, ConfigError, find_config, load_config
+from .config import ConfigError, Settings, settings
 from .engine import clean
-from .files import Walk, file_size, is_jsonl_name, nested_output
-from .index import CompiledRules, compile_rules
-from .options import RuleSelection
-from .packs import RulePackError
-from .report import FORMATS, BatchProgress, explain, findings_json, rules_table, summary_table
-from .sources import FORMATS as INPUT_FORMATS
-from .sources import STDIN, InputError, read_document
+from .files import PlanError
+from .index import compile_rules
+from .options import Action, InputFormat, OutputFormat, RunOptions
+from .report import explain, findings_json, rules_table, summary_table
+from .runner import Interrupted, Outcome, OutputError, run_batch
+from .sources import InputError, read_document
 
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
-
-
-def _split(values: tuple[str, ...]) -> tuple[str, ...]:
-    """``--select a,b --select c`` and ``--select a --select b,c`` mean the same."""
-    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
 
 
 def _options(*options: Callable) -> Callable:
@@ -70,7 +57,7 @@ rule_options = _options(
 )
 
 batch_options = _options(
-    click.option("--include", multiple=True, metavar="GLOB", help="In folders, only files matching GLOB (default: .txt .md .html .htm .jsonl, also .gz)."),
+    click.option("--include", multiple=True, metavar="GLOB", help="In folders, only files matching GLOB (default: known suffixes)."),
     click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, skip files and folders matching GLOB."),
     click.option("--field", default="text", show_default=True, help="The JSONL field holding the text."),
     click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: number of cores]."),
@@ -79,45 +66,20 @@ batch_options = _options(
 
 input_format_option = click.option(
     "--input-format",
-    type=click.Choice(INPUT_FORMATS),
-    default="auto",
+    type=click.Choice([f.value for f in InputFormat]),
+    default=InputFormat.AUTO.value,
     show_default=True,
+    callback=lambda _context, _param, value: InputFormat(value),
     help="html extracts the article with trafilatura first; auto goes by file name and content.",
 )
 
 
-@dataclass(frozen=True)
-class Choice:
-    """Rules and folder exclusions, from the command line over the settings file."""
-
-    selection: RuleSelection
-    exclude: tuple[str, ...]
-
-    @property
-    def rules(self) -> CompiledRules:
-        return compile_rules(self.selection)
-
-
-def resolve(select, ignore, lang, rule_files, config_file, isolated, exclude=()) -> Choice:
-    """A flag given on the command line replaces the setting of the same name."""
+def resolve(**flags) -> Settings:
+    """The settings in effect, or a usage error naming the file and key at fault."""
     try:
-        if isolated:
-            config = Config()
-        else:
-            config = load_config(Path(config_file) if config_file else find_config(Path.cwd()))
-        choice = Choice(
-            RuleSelection(
-                select=_split(select) or config.select,
-                ignore=_split(ignore) or config.ignore,
-                languages=_split(lang) or config.lang,
-                packs=tuple(rule_files) or config.rules,
-            ),
-            tuple(exclude) or config.exclude,
-        )
-        choice.rules  # noqa: B018 - load and validate now, in the main process, for a usage error
-    except (ConfigError, RulePackError) as error:
+        return settings(**flags)
+    except ConfigError as error:
         raise click.UsageError(str(error)) from None
-    return choice
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -128,14 +90,14 @@ def cli() -> None:
 
 @cli.command("clean")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), help="Write cleaned files into DIR, mirroring the input folders.")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), help="Write cleaned files into DIR, mirroring the input.")
 @click.option("--in-place", is_flag=True, help="Rewrite the files themselves, atomically.")
 @click.option("--diff", is_flag=True, help="Print a unified diff of what would be removed; change nothing.")
 @click.option("--keep-empty/--drop-empty", default=True, show_default=True, help="JSONL: keep records left with no text.")
 @batch_options
 @input_format_option
 @rule_options
-def clean_command(paths, out_dir, in_place, diff, keep_empty, include, exclude, field, jobs, quiet, input_format, **rules) -> None:
+def clean_command(paths, out_dir, in_place, diff, keep_empty, include, field, jobs, quiet, input_format, **flags) -> None:
     """Clean PATHS (files or folders; stdin when none or '-').
 
     Cleaned text goes to stdout, or with -o into DIR (the tree mirrored, HTML pages as .txt), or
@@ -146,77 +108,51 @@ def clean_command(paths, out_dir, in_place, diff, keep_empty, include, exclude, 
         raise click.UsageError("choose one of -o/--output and --in-place")
     if diff and writes:
         raise click.UsageError("--diff changes nothing; it cannot be combined with -o or --in-place")
-    if writes and (not paths or STDIN in paths):
+    if writes and (not paths or "-" in paths):
         raise click.UsageError("stdin can only be cleaned to stdout; name files or folders to write")
-    if out_dir and (inside := nested_output(out_dir, paths)):
-        raise click.UsageError(f"the output folder {out_dir} is inside the input folder {inside}; it would clean its own output")
-    choice = resolve(exclude=exclude, **rules)
-    settings = Settings(choice.selection, "diff" if diff else "clean", input_format=input_format, field=field, keep_empty=keep_empty)
-    run = BatchRun(paths, settings, choice, include=include, jobs=jobs, quiet=quiet)
-    tally = run.execute(out_dir=out_dir, in_place=in_place, summary=writes)
-    sys.exit(EXIT_ERROR if tally.errors else 0)
+    chosen = resolve(**flags)
+    action = Action.DIFF if diff else Action.IN_PLACE if in_place else Action.CLEAN
+    options = RunOptions(chosen.selection, action, input_format=input_format, field=field, keep_empty=keep_empty)
+    outcome = _run(paths, options, chosen, out_dir=out_dir, include=include, jobs=jobs, quiet=quiet, writes=writes)
+    if writes and not quiet:
+        from rich.console import Console
+
+        Console(stderr=True).print(summary_table(outcome.tally, outcome.skipped, outcome.seconds))
+    sys.exit(EXIT_ERROR if outcome.tally.errors else 0)
 
 
 @cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice([f.value for f in OutputFormat]), default="text", show_default=True)
 @batch_options
 @input_format_option
 @rule_options
-def check_command(paths, output_format, include, exclude, field, jobs, quiet, input_format, **rules) -> None:
+def check_command(paths, output_format, include, field, jobs, quiet, input_format, **flags) -> None:
     """Report what would be removed as path:line: rule-id text; exit 1 if anything would be."""
-    choice = resolve(exclude=exclude, **rules)
-    settings = Settings(choice.selection, "check", output_format, input_format=input_format, field=field)
-    run = BatchRun(paths, settings, choice, include=include, jobs=jobs, quiet=quiet)
-    tally = run.execute()
-    if output_format == "json":
-        click.echo(findings_json(run.batch.records))
+    chosen = resolve(**flags)
+    options = RunOptions(chosen.selection, Action.CHECK, OutputFormat(output_format), input_format, field)
+    outcome = _run(paths, options, chosen, include=include, jobs=jobs, quiet=quiet, writes=False)
+    tally = outcome.tally
+    if options.output_format == OutputFormat.JSON:
+        click.echo(findings_json(outcome.records))
     elif not quiet and tally.findings:
         click.echo(f"{tally.findings} finding(s) in {tally.documents} document(s)", err=True)
     sys.exit(EXIT_ERROR if tally.errors else EXIT_FINDINGS if tally.findings else 0)
 
 
-class BatchRun:
-    """What clean and check share: walking the paths, running the batch, showing progress."""
-
-    def __init__(self, paths, settings: Settings, choice: Choice, *, include, jobs, quiet):
-        self.paths = paths or (STDIN,)
-        self.settings = settings
-        self.choice = choice
-        self.include = include
-        self.jobs = jobs
-        self.quiet = quiet
-        from rich.console import Console
-
-        self.console = Console(stderr=True)
-        self.batch: Batch | None = None
-
-    def execute(self, out_dir: str | None = None, in_place: bool = False, summary: bool = False) -> Tally:
-        walk = Walk(self.include, self.choice.exclude, skip_dirs=[out_dir] if out_dir else [])
-        sources = list(walk.sources(self.paths))
-        single = len(sources) == 1 and not is_jsonl_name(sources[0].path)
-        jobs = 1 if single else self.jobs or os.cpu_count() or 1
-        show = not self.quiet and self.console.is_terminal and (out_dir or in_place or not sys.stdout.isatty())
-        progress = BatchProgress(self.console, sum(file_size(s.path) for s in sources), len(sources)) if show else None
-        self.batch = Batch(
-            self.settings,
-            jobs=jobs,
-            out_dir=out_dir,
-            in_place=in_place,
-            progress=progress or (lambda done: None),
-            stderr=lambda line: click.echo(line, err=True),
-        )
-        started = time.perf_counter()
-        try:
-            with progress or nullcontext(), _on_signals(self.batch.stop):
-                tally = self.batch.run(sources)
-        except Interrupted as interruption:
-            done = self.batch.tally.files
-            click.echo(f"boilerstrip: interrupted ({interruption}): {done} of {len(sources)} file(s) done, the others left as they were", err=True)
-            sys.exit(128 + interruption.signal_number)
-        if summary and not self.quiet:
-            self.console.print(summary_table(tally, walk.skipped, time.perf_counter() - started))
-        return tally
+def _run(paths, options: RunOptions, chosen: Settings, *, writes: bool, quiet: bool, **batch) -> Outcome:
+    """What clean and check share: the batch run, its progress bar, and its two ways to stop
+    early (a refused plan, a signal)."""
+    show = not quiet and sys.stderr.isatty() and (writes or not sys.stdout.isatty())
+    try:
+        echo = lambda line: click.echo(line, err=True)  # noqa: E731 - one line, used once
+        return run_batch(paths, options, exclude=chosen.exclude, show_progress=show, stderr=echo, **batch)
+    except PlanError as error:
+        click.echo(f"boilerstrip: {error}; nothing was written", err=True)
+        sys.exit(EXIT_ERROR)
+    except Interrupted as interruption:
+        click.echo(interruption.message, err=True)
+        sys.exit(128 + interruption.signal_number)
 
 
 @cli.command("explain")
@@ -225,7 +161,7 @@ class BatchRun:
 @rule_options
 def explain_command(path, input_format, **rules) -> None:
     """Show PATH with every removal struck through and the rule that made it."""
-    ruleset = resolve(**rules).rules
+    ruleset = compile_rules(resolve(**rules).selection)
     try:
         document = read_document(path, input_format)
     except InputError as error:
@@ -242,21 +178,7 @@ def rules_command(**rules) -> None:
     """List the enabled rules: id, kind, languages and description."""
     from rich.console import Console
 
-    Console().print(rules_table(resolve(**rules).rules))
-
-
-@contextmanager
-def _on_signals(stop: Callable[[int], None]):
-    """Ctrl-C and SIGTERM stop a batch between units, not in the middle of writing a file."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {number: signal.signal(number, lambda number, _frame: stop(number)) for number in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+    Console().print(rules_table(compile_rules(resolve(**rules).selection)))
 
 
 def main() -> None:
@@ -278,7 +200,5 @@ def main() -> None:
 
 def _silence_stdout() -> None:
     """After the reader of a pipe went away (``| head``), drop further output without a traceback."""
-    import os
-
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())

@@ -1,4 +1,5 @@
-"""Project settings: ``.boilerstrip.toml``, or ``[tool.boilerstrip]`` in ``pyproject.toml``.
+"""Project settings: ``.boilerstrip.toml``, or ``[tool.boilerstrip]`` in ``pyproject.toml``, and
+the command line's flags over them, as the options a run takes.
 
 Found from the working directory upward, the first folder with either wins (``.boilerstrip.toml``
 first), as ruff and black find theirs. A flag given on the command line replaces the setting.
@@ -7,8 +8,13 @@ first), as ruff and black find theirs. A flag given on the command line replaces
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from .index import compile_rules
+from .options import RuleSelection
+from .packs import RulePackError
 
 DEDICATED = ".boilerstrip.toml"
 PYPROJECT = "pyproject.toml"
@@ -71,3 +77,49 @@ def _read(path: Path) -> dict:
         raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings in effect: the command line's flags over the settings file's keys."""
+
+    selection: RuleSelection
+    exclude: tuple[str, ...] = ()
+
+
+def split_list(values: Iterable[str]) -> tuple[str, ...]:
+    """``--select a,b --select c`` and ``--select a --select b,c`` mean the same."""
+    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
+
+
+def settings(
+    *,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    lang: Iterable[str] = (),
+    rule_files: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    config_file: str | None = None,
+    isolated: bool = False,
+    cwd: Path | None = None,
+) -> Settings:
+    """A flag given on the command line replaces the setting of the same name. The rules are
+    compiled here, so a bad pack is a usage error in the main process, not one per worker."""
+    try:
+        if isolated:
+            config = Config()
+        else:
+            config = load_config(Path(config_file) if config_file else find_config(cwd or Path.cwd()))
+        chosen = Settings(
+            RuleSelection(
+                select=split_list(select) or config.select,
+                ignore=split_list(ignore) or config.ignore,
+                languages=split_list(lang) or config.lang,
+                packs=tuple(rule_files) or config.rules,
+            ),
+            tuple(exclude) or config.exclude,
+        )
+        compile_rules(chosen.selection)
+    except RulePackError as error:
+        raise ConfigError(str(error)) from None
+    return chosen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import gzip
 import os
@@ -12,10 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from .sources import HTML_SUFFIXES, STDIN
+from .sources import HTML_SUFFIXES, JSONL_SUFFIXES, STDIN, Kind, base_name
 
 TEXT_SUFFIXES = (".txt", ".md")
-JSONL_SUFFIXES = (".jsonl",)
 RECOGNISED = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSONL_SUFFIXES)
 """Suffixes a folder walk picks up, each also with ``.gz`` after it."""
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules", "__pycache__")
@@ -31,21 +31,8 @@ class Source:
     """Path below the folder that was named on the command line (the file's name for a file)."""
 
 
-def base_name(name: str) -> str:
-    """The name without a trailing ``.gz``: what the content is."""
-    return name[:-3] if name.lower().endswith(".gz") else name
-
-
 def is_gzip_name(name: str) -> bool:
     return name.lower().endswith(".gz")
-
-
-def is_jsonl_name(name: str) -> bool:
-    return base_name(name).lower().endswith(JSONL_SUFFIXES)
-
-
-def is_html_name(name: str) -> bool:
-    return base_name(name).lower().endswith(HTML_SUFFIXES)
 
 
 def is_recognised(name: str) -> bool:
@@ -119,13 +106,39 @@ def file_size(name: str) -> int:
         return 0
 
 
-def output_name(relative: str, html: bool) -> str:
+def output_name(relative: str, kind: Kind) -> str:
     """Cleaned HTML is text, so ``page.html(.gz)`` becomes ``page.txt(.gz)``; other names stay."""
-    if not html:
+    if kind != Kind.HTML:
         return relative
     gz = ".gz" if is_gzip_name(relative) else ""
     stem, _suffix = os.path.splitext(base_name(relative))
     return stem + ".txt" + gz
+
+
+class PlanError(ValueError):
+    """Outputs that cannot all be written without losing something; nothing has been written."""
+
+
+def check_outputs(plan: Iterable[tuple[str, str]]) -> None:
+    """Refuse a plan of ``(input, output)`` pairs in which two inputs would be written to one
+    output (``a/x.txt`` and ``b/x.txt``, ``page.html`` and ``page.txt``) or an output would
+    replace an input. Decided before anything is written, so a refused run changes nothing."""
+    plan = list(plan)
+    inputs = {_identity(source): source for source, _target in plan}
+    writers: dict[str, str] = {}
+    for source, target in plan:
+        key = _identity(target)
+        if key in inputs:
+            raise PlanError(f"{source}: its output {target} would overwrite the input {inputs[key]}")
+        if key in writers:
+            raise PlanError(f"{source} and {writers[key]} would both be written to {target}")
+        writers[key] = source
+
+
+def _identity(path: str) -> str:
+    """One name per file whatever the spelling (``./a``, ``b/../a``, a symlink): its real path,
+    case-folded on Windows."""
+    return os.path.normcase(os.path.realpath(path))
 
 
 def nested_output(out_dir: str, paths: Iterable[str]) -> str | None:
@@ -181,15 +194,11 @@ class AtomicFile:
             raise
 
     def discard(self) -> None:
-        try:
+        with contextlib.suppress(OSError, ValueError):  # the data is thrown away; a failing flush changes nothing
             self.stream.close()
-        except (OSError, ValueError):
-            pass  # the data is being thrown away; a failing flush changes nothing
         self.handle.close()
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(self.temporary)
-        except FileNotFoundError:
-            pass
 
 
 def write_atomic(path: str, data: bytes, mode: int | None = None) -> None:

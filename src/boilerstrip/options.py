@@ -6,7 +6,7 @@ Frozen, hashable and picklable, so they key caches and travel to worker processe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class RuleSelection:
     """Paths of extra rule packs."""
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     CLEAN = "clean"
     """Write cleaned text: to stdout, to ``-o DIR``."""
     IN_PLACE = "in-place"
@@ -41,13 +41,13 @@ class Action(str, Enum):
         return self in (Action.CLEAN, Action.IN_PLACE)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     GITHUB = "github"
 
 
-class InputFormat(str, Enum):
+class InputFormat(StrEnum):
     AUTO = "auto"
     TEXT = "text"
     HTML = "html"
@@ -66,5 +66,3 @@ class RunOptions:
     """The JSONL field holding the text."""
     keep_empty: bool = True
     """JSONL: keep records left without text."""
-    output_dir: str | None = None
-    """``-o DIR``; None for stdout or in place."""

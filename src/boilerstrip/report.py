@@ -1,5 +1,5 @@
-"""What people and programs see: findings in three formats, explain, the rule table, diffs,
-progress and the batch summary.
+"""What people and programs see: the tally of a run, findings in three formats, explain, the
+rule table, diffs, progress and the batch summary.
 
 rich is imported where a view is drawn, not at the top: ``boilerstrip --version`` and plain
 ``check`` runs should not pay for it (start-up is measured in bench/speed.py).
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .index import CompiledRules
@@ -19,10 +21,46 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from .batch import Done, Tally
-
-FORMATS = ("text", "json", "github")
 PREVIEW = 80
+
+
+@dataclass
+class Tally:
+    """Counts for the summary and the return code; units add theirs up in the main process."""
+
+    files: int = 0
+    documents: int = 0
+    changed: int = 0
+    dropped: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    errors: int = 0
+    findings: int = 0
+    skipped_html: int = 0
+    """HTML inputs left alone by ``--in-place`` (their text would replace the page)."""
+    without_field: int = 0
+    categories: Counter = field(default_factory=Counter)
+
+    def count(self, text: str, result: Result) -> None:
+        self.documents += 1
+        self.bytes_in += _size(text)
+        if result.changed:
+            self.changed += 1
+            self.bytes_out += _size(result.text)
+            self.categories.update(removal.category for removal in result.removals)
+        else:
+            self.bytes_out += _size(text)
+
+    def merge(self, other: Tally) -> None:
+        for name, value in vars(other).items():
+            if name == "categories":
+                self.categories.update(value)
+            else:
+                setattr(self, name, getattr(self, name) + value)
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def preview(text: str) -> str:
@@ -123,7 +161,7 @@ def rules_table(rules: CompiledRules) -> Table:
 class BatchProgress:
     """A progress bar on stderr while a batch runs: files, documents, megabytes, rate, time left."""
 
-    def __init__(self, console: Console, total_bytes: int, total_files: int):
+    def __init__(self, console: Console, verb: str, total_bytes: int, total_files: int):
         from rich.progress import (
             BarColumn,
             DownloadColumn,
@@ -135,7 +173,7 @@ class BatchProgress:
         )
 
         self.progress = Progress(
-            TextColumn("[bold]cleaning"),
+            TextColumn(f"[bold]{verb}"),
             BarColumn(),
             TaskProgressColumn(),
             TextColumn("{task.fields[files]}/{task.fields[total_files]} files"),
@@ -145,7 +183,7 @@ class BatchProgress:
             TimeRemainingColumn(),
             console=console,
         )
-        self.task = self.progress.add_task("clean", total=total_bytes or None, files=0, total_files=total_files, documents=0)
+        self.task = self.progress.add_task(verb, total=total_bytes or None, files=0, total_files=total_files, documents=0)
         self.files = self.documents = 0
 
     def __enter__(self) -> BatchProgress:
@@ -155,10 +193,11 @@ class BatchProgress:
     def __exit__(self, *exc) -> None:
         self.progress.stop()
 
-    def __call__(self, done: Done) -> None:
-        self.files += done.tally.files
-        self.documents += done.tally.documents
-        self.progress.update(self.task, advance=done.size, files=self.files, documents=self.documents)
+    def advance(self, size: int, tally: Tally) -> None:
+        """``size`` more input bytes done, which held what ``tally`` counts."""
+        self.files += tally.files
+        self.documents += tally.documents
+        self.progress.update(self.task, advance=size, files=self.files, documents=self.documents)
 
 
 def summary_table(tally: Tally, skipped: int, seconds: float) -> Table:

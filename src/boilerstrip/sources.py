@@ -12,17 +12,18 @@ import os
 import re
 import sys
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
 
+from .options import InputFormat
+
 STDIN = "-"
-FORMATS = ("auto", "text", "html", "jsonl")
 GZIP_MAGIC = b"\x1f\x8b"
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+JSONL_SUFFIXES = (".jsonl",)
 HTML_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
-HTML_OPTIONS: dict[str, bool] = {}
-"""trafilatura's defaults won by measurement (bench/quality.py; README, "HTML input"): the rules
-remove the comment sections it keeps, and its precision or recall modes lose more than they gain."""
+SNIFF_BYTES = 2048
 BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
@@ -142,38 +143,73 @@ def legacy_encoding(data: bytes) -> str | None:
     return None
 
 
-def is_html(name: str, data: bytes, input_format: str = "auto") -> bool:
-    """By the name first (``page.html.gz`` too), then by a sniff of the first bytes."""
-    if input_format != "auto":
-        return input_format == "html"
-    stem = name[:-3] if name.endswith(".gz") else name
-    return stem.lower().endswith(HTML_SUFFIXES) or HTML_SNIFF.match(data[:2048]) is not None
+class Kind(StrEnum):
+    """What an input holds, which decides how it is read and what its output is."""
+
+    TEXT = "text"
+    HTML = "html"
+    """A page: its article is extracted with trafilatura, and the output is text."""
+    JSONL = "jsonl"
+    """One JSON record per line, one field of each cleaned."""
+
+
+def base_name(name: str) -> str:
+    """The name without a trailing ``.gz``: what the content is."""
+    return name[:-3] if name.lower().endswith(".gz") else name
+
+
+def kind_of(name: str, input_format: InputFormat = InputFormat.AUTO, head: bytes | None = None) -> Kind:
+    """The one place an input's kind is decided: by ``--input-format``, then by the name
+    (``page.html.gz`` too), then, when the first bytes are given, by a sniff for HTML.
+
+    The main process asks without ``head`` (it plans outputs before anything is read); the
+    worker that reads the file asks again with it, so a ``.txt`` holding a page is seen as HTML.
+    """
+    if input_format != InputFormat.AUTO:
+        return Kind(input_format)
+    suffix = base_name(name).lower()
+    if suffix.endswith(JSONL_SUFFIXES):
+        return Kind.JSONL
+    if suffix.endswith(HTML_SUFFIXES) or (head is not None and HTML_SNIFF.match(head[:SNIFF_BYTES])):
+        return Kind.HTML
+    return Kind.TEXT
 
 
 def extract_html(data: bytes, name: str) -> str:
     """The main text of a page, by trafilatura, imported here so text mode never pays for it."""
     import trafilatura  # noqa: PLC0415 - deliberately lazy, see the docstring
 
-    text = trafilatura.extract(data, **HTML_OPTIONS)
+    text = trafilatura.extract(data)
     if text is None:
         raise InputError(name, "no article text found in the HTML")
     return text
 
 
-def read_document(name: str, input_format: str = "auto") -> Document:
+def read_document(name: str, input_format: InputFormat = InputFormat.AUTO) -> Document:
     return document_from_bytes(name, read_bytes(name), input_format)
 
 
-def document_from_bytes(name: str, data: bytes, input_format: str = "auto") -> Document:
+def document_from_bytes(name: str, data: bytes, input_format: InputFormat = InputFormat.AUTO) -> Document:
     """Gunzip, extract HTML or decode text: one document, whatever form it came in."""
-    if data[:2] == GZIP_MAGIC:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as error:
-            raise InputError(name, f"broken gzip data ({error})") from None
-    if is_html(name, data, input_format):
+    data = gunzip(name, data)
+    return as_document(name, data, kind_of(name, input_format, data))
+
+
+def as_document(name: str, data: bytes, kind: Kind) -> Document:
+    """Uncompressed bytes of ``kind`` as the text to clean: a page's article, or decoded text."""
+    if kind == Kind.HTML:
         return Document(name, extract_html(data, name), extracted=True)
     return decode(data, name)
+
+
+def gunzip(name: str, data: bytes) -> bytes:
+    """``data`` itself, or its content when it starts with the gzip magic (whatever its name)."""
+    if data[:2] != GZIP_MAGIC:
+        return data
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError) as error:
+        raise InputError(name, f"broken gzip data ({error})") from None
 
 
 def encode(document: Document, text: str) -> bytes:

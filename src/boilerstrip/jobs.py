@@ -1,0 +1,188 @@
+"""One unit of work: clean or check a file, or a chunk of a JSONL file, given the run's options.
+
+Every function here is a function of its unit and the options, so a worker process holds no
+state of ours: the compiled rules come from ``compile_rules``' cache, filled once per process.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import tempfile
+from dataclasses import dataclass, field
+
+from .engine import clean
+from .files import is_gzip_name, write_atomic
+from .index import compile_rules
+from .jsonl import Chunk, RecordError, dump, parse, split_ending
+from .model import Result
+from .options import Action, OutputFormat, RunOptions
+from .report import Tally, finding_record, findings_github, findings_text, unified_diff
+from .sources import InputError, Kind, as_document, encode, gunzip, input_error, kind_of, read_bytes
+
+
+@dataclass(frozen=True)
+class FileUnit:
+    """A whole document: a text file, a page, or stdin."""
+
+    name: str
+    target: str | None = None
+    """Where the cleaned file goes; None for stdout."""
+    data: bytes | None = None
+    """Already read (stdin); otherwise the worker reads ``name``."""
+    size: int = 0
+    """Bytes on disk, for progress."""
+
+
+@dataclass(frozen=True)
+class ChunkUnit:
+    """Lines of a JSONL file."""
+
+    name: str
+    chunk: Chunk
+    spool: bool = False
+    """Write the cleaned lines to a temporary file and hand back its name, not the lines: the
+    main process then copies file to file in the kernel instead of taking every byte through a
+    pipe (a plain-file target only)."""
+
+
+Unit = tuple[FileUnit, ...] | ChunkUnit
+"""What one trip to a worker carries: a bundle of small files, or one chunk."""
+
+
+@dataclass
+class Done:
+    """What one unit produced, for the main process to emit in order."""
+
+    size: int = 0
+    """Input bytes the unit stands for: progress."""
+    tally: Tally = field(default_factory=Tally)
+    output: bytes = b""
+    """Text for stdout (clean, diff) or the cleaned lines of a JSONL chunk."""
+    messages: list[str] = field(default_factory=list)
+    """Errors and notices, one line each."""
+    findings: list = field(default_factory=list)
+    """``check``: text rows, or records for ``--format json``."""
+    spooled: str | None = None
+    """A JSONL chunk's cleaned lines, in this temporary file (``ChunkUnit.spool``)."""
+    whole: bool = True
+    """False when the unit could not be done at all: a JSONL chunk's lines are then missing from
+    the output, and the file's output must be dropped, not committed."""
+
+    def fail(self, message: str) -> Done:
+        self.tally.errors += 1
+        self.messages.append(message)
+        return self
+
+
+def process(unit: Unit, options: RunOptions) -> list[Done]:
+    """Clean a bundle of files or a JSONL chunk; a bug on one document is reported as its
+    error, never ends the batch."""
+    return [_process_one(one, options) for one in (unit if isinstance(unit, tuple) else (unit,))]
+
+
+def _process_one(unit: FileUnit | ChunkUnit, options: RunOptions) -> Done:
+    try:
+        if isinstance(unit, ChunkUnit):
+            return clean_chunk(unit, options)
+        return clean_file(unit, options)
+    except Exception as error:  # noqa: BLE001 - the batch must go on; the message names the input
+        done = Done(whole=False)
+        return done.fail(f"{unit.name}: internal error ({type(error).__name__}: {error}); please report it")
+
+
+def clean_file(unit: FileUnit, options: RunOptions) -> Done:
+    done = Done(size=unit.size)
+    done.tally.files = 1
+    try:
+        raw = unit.data if unit.data is not None else read_bytes(unit.name)
+        data = gunzip(unit.name, raw)
+        kind = kind_of(unit.name, options.input_format, data)
+        if kind == Kind.HTML and options.action == Action.IN_PLACE:
+            done.tally.skipped_html = 1
+            done.messages.append(
+                f"{unit.name}: holds HTML, left as it is (in place, its text would replace the page); use -o DIR, or --input-format text"
+            )
+            return done
+        document = as_document(unit.name, data, kind)
+    except InputError as error:
+        return done.fail(str(error))
+    result = clean(document.text, compile_rules(options.rules))
+    done.tally.count(document.text, result)
+    _report(done, document.name, document.text, result, options)
+    if not options.action.writes:
+        return done
+    if unit.target is None:
+        done.output = encode(document, result.text)
+        return done
+    if options.action == Action.IN_PLACE and not result.changed:
+        return done  # an unchanged file is not touched, its time stamp included
+    if result.changed or document.extracted:
+        output = encode(document, result.text)
+        if is_gzip_name(unit.target):
+            output = gzip.compress(output, mtime=0)
+    else:
+        output = raw  # unchanged: the very bytes, compressed or not
+    try:
+        mode = os.stat(unit.name).st_mode & 0o7777 if options.action == Action.IN_PLACE else None
+        write_atomic(unit.target, output, mode)
+    except OSError as error:
+        return done.fail(f"{unit.target}: cannot write ({error.strerror or error})")
+    return done
+
+
+def clean_chunk(unit: ChunkUnit, options: RunOptions) -> Done:
+    done = Done(size=unit.chunk.raw_size)
+    rules = compile_rules(options.rules)
+    kept: list[bytes] = []
+    try:
+        lines = unit.chunk.read(unit.name)
+    except OSError as error:
+        done.whole = False
+        return done.fail(str(input_error(unit.name, error)))
+    for number, line in enumerate(lines, unit.chunk.first_line):
+        body, ending = split_ending(line)
+        if not body.strip():
+            kept.append(line)
+            continue
+        try:
+            record, text = parse(body, options.field)
+        except RecordError as error:
+            done.fail(f"{unit.name}:{number}: {error}")
+            kept.append(line)
+            continue
+        if text is None:
+            done.tally.without_field += 1
+            kept.append(line)
+            continue
+        result = clean(text, rules)
+        done.tally.count(text, result)
+        _report(done, f"{unit.name}:{number}", text, result, options)
+        if not result.changed:
+            kept.append(line)
+        elif not options.keep_empty and not result.text.strip():
+            done.tally.dropped += 1
+        else:
+            record[options.field] = result.text
+            kept.append(dump(record) + ending)
+    if options.action.writes:
+        if unit.spool:
+            descriptor, done.spooled = tempfile.mkstemp(prefix="boilerstrip-", suffix=".jsonl")
+            with os.fdopen(descriptor, "wb", buffering=0) as spool:
+                spool.write(b"".join(kept))
+        else:
+            done.output = b"".join(kept)
+    return done
+
+
+def _report(done: Done, name: str, text: str, result: Result, options: RunOptions) -> None:
+    """The ``check`` and ``--diff`` views of one document."""
+    if options.action == Action.CHECK:
+        done.tally.findings += len(result.removals)
+        if options.output_format == OutputFormat.JSON:
+            done.findings.extend(finding_record(name, removal) for removal in result.removals)
+        else:
+            rows = findings_github if options.output_format == OutputFormat.GITHUB else findings_text
+            done.findings.extend(rows(name, result.removals))
+    elif options.action == Action.DIFF and result.changed:
+        done.output += unified_diff(name, text, result.text).encode("utf-8", "surrogateescape")

@@ -1,0 +1,453 @@
+"""Running many units: an ordered process pool, bundles and chunks, signals, outputs in order.
+
+Workers clean units and write text files themselves; the main process writes stdout and JSONL
+outputs in the order the units were sent, so the output is the same for any ``--jobs``. At most
+a few units per worker are in flight, which keeps memory flat on corpora of any size.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, BinaryIO
+
+from .files import AtomicFile, PlanError, Source, Walk, check_outputs, file_size, is_gzip_name, nested_output, output_name
+from .index import compile_rules
+from .jobs import ChunkUnit, Done, FileUnit, Unit, process
+from .jsonl import plan_chunks, read_chunks
+from .options import Action, OutputFormat, RunOptions
+from .report import Tally
+from .sources import GZIP_MAGIC, STDIN, InputError, Kind, kind_of, open_input
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+UNITS_PER_WORKER = 4
+BUNDLE_FILES = 32
+BUNDLE_BYTES = 1 << 20
+"""Small files travel to workers in bundles: a trip to a worker costs a fraction of a millisecond
+in the main process, which would otherwise compete with the workers for the cores."""
+
+
+class Interrupted(Exception):
+    """SIGINT or SIGTERM reached the main process: no more units are started, running ones
+    finish and are counted."""
+
+    def __init__(self, signal_number: int):
+        super().__init__(signal.Signals(signal_number).name)
+        self.signal_number = signal_number
+        self.done = self.total = 0
+        """Files finished and files planned, when the run knows them."""
+
+    @property
+    def message(self) -> str:
+        return f"boilerstrip: interrupted ({self}): {self.done} of {self.total} file(s) done, the others left as they were"
+
+
+class OutputError(Exception):
+    """Standard output cannot be written (a full device, a closed file): nothing more can be."""
+
+
+@contextmanager
+def _standard_output() -> Iterator[None]:
+    """A failed write to stdout as ``OutputError``: the run cannot go on without it."""
+    try:
+        yield
+    except OSError as error:
+        raise OutputError(f"cannot write to standard output ({error.strerror or error})") from None
+
+
+def _start_worker(options: RunOptions) -> None:
+    """Workers leave Ctrl-C and SIGTERM to the main process, which lets running units finish:
+    a file being written is then whole, old or new, never cut. The rules are compiled before
+    the first unit arrives."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    compile_rules(options.rules)
+
+
+class Pipeline:
+    """Runs units on worker processes and hands their results back in the order they were sent."""
+
+    def __init__(self, options: RunOptions, jobs: int, check_stop: Callable[[], None] = lambda: None):
+        self.options = options
+        self.check_stop = check_stop
+        """Raises when the run is asked to stop; called between units, never inside one."""
+        self.pending: deque[tuple[Future | None, Callable]] = deque()
+        self.window = max(1, jobs) * UNITS_PER_WORKER
+        self.pool = None
+        if jobs > 1:
+            from concurrent.futures import ProcessPoolExecutor  # only parallel runs pay for it
+
+            self.pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(options,))
+
+    def submit(self, unit: Unit, then: Callable[[list[Done]], None]) -> None:
+        self.check_stop()
+        if self.pool is None:
+            then(process(unit, self.options))
+            return
+        self.pending.append((self.pool.submit(process, unit, self.options), then))
+        while len(self.pending) > self.window:
+            self._hand_back()
+
+    def after(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once every unit submitted before it has been handed back."""
+        if self.pool is None:
+            callback()
+        else:
+            self.pending.append((None, callback))
+
+    def _hand_back(self) -> None:
+        future, then = self.pending.popleft()
+        if future is None:
+            then()
+        else:
+            then(future.result())
+
+    def finish(self) -> None:
+        while self.pending:
+            self.check_stop()
+            self._hand_back()
+
+    def close(self) -> None:
+        """Stop: units already running finish (their files are whole) and are handed back, so
+        they are counted; queued ones are dropped, and so are the callbacks waiting for them."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        while self.pending:
+            future, then = self.pending.popleft()
+            if future is not None and not future.cancelled() and future.exception() is None:
+                then(future.result())
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One input, what it holds (as far as its name tells) and where its output goes."""
+
+    source: Source
+    kind: Kind
+    target: str | None = None
+    """The file to write; None for stdout, or when nothing is written."""
+
+
+def plan(sources: Iterable[Source], options: RunOptions, out_dir: str | None = None) -> list[Planned]:
+    """Every input's kind and output, decided before anything is read or written, and refused
+    whole (``PlanError``) when two inputs would share an output or an output would replace an
+    input."""
+    planned = []
+    for source in sources:
+        kind = kind_of(source.path, options.input_format)
+        target = None
+        if options.action == Action.IN_PLACE:
+            target = source.path
+        elif options.action == Action.CLEAN and out_dir is not None:
+            target = os.path.join(out_dir, output_name(source.relative, kind))
+        planned.append(Planned(source, kind, target))
+    if out_dir is not None:
+        check_outputs((p.source.path, p.target) for p in planned if p.target is not None)
+    return planned
+
+
+class Batch:
+    """Cleans planned inputs, emitting results in order and adding up the tally."""
+
+    def __init__(
+        self,
+        options: RunOptions,
+        *,
+        jobs: int = 1,
+        progress: Callable[[int, Tally], None] = lambda size, tally: None,
+        stdout: BinaryIO | None = None,
+        stderr: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+    ):
+        self.options = options
+        self.jobs = jobs
+        self.progress = progress
+        self.stdout = stdout if stdout is not None else sys.stdout.buffer
+        self.stderr = stderr
+        self.tally = Tally()
+        self.records: list[dict] = []
+        self._bundle: list[FileUnit] = []
+        self.sinks: list[_JsonlSink] = []
+        """JSONL outputs begun and not yet committed or dropped."""
+        self.stop_signal: int | None = None
+
+    def stop(self, signal_number: int) -> None:
+        """Ask the run to stop at the next unit (a signal handler calls this: the run itself
+        raises ``Interrupted`` where nothing is half done)."""
+        self.stop_signal = signal_number
+
+    def _check_stop(self) -> None:
+        if self.stop_signal is not None:
+            raise Interrupted(self.stop_signal)
+
+    def run(self, planned: Iterable[Planned]) -> Tally:
+        pipeline = Pipeline(self.options, self.jobs, self._check_stop)
+        try:
+            for item in planned:
+                self._check_stop()
+                if item.kind == Kind.JSONL:
+                    self._send_bundle(pipeline)
+                    self._submit_jsonl(pipeline, item)
+                elif item.kind == Kind.HTML and self.options.action == Action.IN_PLACE:
+                    self.tally.skipped_html += 1  # said once, at the end: see skipped_message
+                else:
+                    self._submit_file(pipeline, item)
+            self._send_bundle(pipeline)
+            pipeline.finish()
+        finally:
+            pipeline.close()
+            for sink in list(self.sinks):
+                sink.abandon()  # a JSONL output not committed by now is incomplete
+        self._flush()
+        return self.tally
+
+    def _write(self, data: bytes) -> None:
+        with _standard_output():
+            self.stdout.write(data)
+
+    def _flush(self) -> None:
+        with _standard_output():
+            self.stdout.flush()
+
+    def _submit_file(self, pipeline: Pipeline, item: Planned) -> None:
+        path = item.source.path
+        if path == STDIN:
+            unit = FileUnit(STDIN, data=sys.stdin.buffer.read())
+        else:
+            unit = FileUnit(path, item.target, size=file_size(path))
+        self._bundle.append(unit)
+        if len(self._bundle) >= BUNDLE_FILES or sum(u.size for u in self._bundle) >= BUNDLE_BYTES:
+            self._send_bundle(pipeline)
+
+    def _send_bundle(self, pipeline: Pipeline) -> None:
+        if self._bundle:
+            pipeline.submit(tuple(self._bundle), self._emit_all)
+            self._bundle = []
+
+    def _emit_all(self, results: list[Done]) -> None:
+        for done in results:
+            self._emit(done)
+
+    def _submit_jsonl(self, pipeline: Pipeline, item: Planned) -> None:
+        path, target = item.source.path, item.target
+        sink = _JsonlSink(self, path, target, self.options.action == Action.IN_PLACE)
+        self.sinks.append(sink)
+        try:
+            with _open_binary(path) as (stream, position, plain):
+                chunks = plan_chunks(stream) if plain else read_chunks(stream, position)
+                spool = target is not None and not is_gzip_name(target)
+                for chunk in chunks:
+                    pipeline.submit(ChunkUnit(path, chunk, spool), sink.take_all)
+        except InputError as error:
+            message = str(error)
+            pipeline.after(lambda: sink.finish(message))
+        except (OSError, EOFError) as error:
+            message = f"{path}: {getattr(error, 'strerror', None) or error}"
+            pipeline.after(lambda: sink.finish(message))
+        else:
+            pipeline.after(sink.finish)
+
+    def _emit(self, done: Done) -> None:
+        self.tally.merge(done.tally)
+        for message in done.messages:
+            self.stderr(message)
+        if done.output:
+            self._write(done.output)
+        if self.options.output_format == OutputFormat.JSON:
+            self.records.extend(done.findings)
+        else:
+            for row in done.findings:
+                self._write(row.encode("utf-8", "surrogateescape") + b"\n")
+        self.progress(done.size, done.tally)
+
+
+class _JsonlSink:
+    """Where the chunks of one JSONL file go: stdout, or a temporary file committed at the end."""
+
+    def __init__(self, batch: Batch, name: str, target: str | None, in_place: bool):
+        self.batch = batch
+        self.name = name
+        self.target = target
+        self.in_place = in_place
+        self.file: AtomicFile | None = None
+        self.tally = Tally(files=1)
+        self.failed = False
+
+    def take_all(self, results: list[Done]) -> None:
+        for done in results:
+            self.take(done)
+
+    def take(self, done: Done) -> None:
+        self.tally.merge(done.tally)
+        done.tally = Tally()
+        if not done.whole and not self.failed:
+            self.failed = True  # the message is the chunk's own; the output would miss its lines
+            if self.file is not None:
+                self.file.discard()
+        if self.target is not None:
+            if not self.failed:
+                try:
+                    if done.spooled is not None:
+                        self._file().append_file(done.spooled)
+                    else:
+                        self._file().write(done.output)
+                except OSError as error:
+                    self._fail(f"{self.target}: cannot write ({error.strerror or error})")
+            done.output = b""
+        if done.spooled is not None:
+            os.unlink(done.spooled)
+        self.batch._emit(done)
+
+    def _file(self) -> AtomicFile:
+        if self.file is None:
+            mode = os.stat(self.name).st_mode & 0o7777 if self.in_place else None
+            self.file = AtomicFile(self.target, mode, compress=is_gzip_name(self.target))
+        return self.file
+
+    def abandon(self) -> None:
+        """Drop the output of a run that stopped before this file was done."""
+        if self.file is not None:
+            self.file.discard()
+            self.file = None
+        self.batch.sinks.remove(self)
+
+    def finish(self, error: str | None = None) -> None:
+        """Commit the output, or on ``error`` drop it so the original is all that remains."""
+        self.batch.sinks.remove(self)
+        if error is not None:
+            self._fail(error)
+        if self.tally.documents == 0 and self.tally.without_field:
+            self.tally.errors += 1
+            self.batch.stderr(f"{self.name}: no record has the field {self.batch.options.field!r}")
+        if self.failed or self.target is None:
+            pass
+        elif self.in_place and not self.tally.changed:
+            self.file.discard()  # nothing changed: the file is not touched
+        else:
+            try:
+                self._file().commit()
+            except OSError as error:
+                self._fail(f"{self.target}: cannot write ({error.strerror or error})")
+        self.batch.tally.merge(self.tally)
+
+    def _fail(self, message: str) -> None:
+        if not self.failed:
+            self.failed = True
+            self.tally.errors += 1
+            self.batch.stderr(message)
+            if self.file is not None:
+                self.file.discard()
+
+
+@contextmanager
+def _open_binary(name: str) -> Iterator[tuple[BinaryIO, Callable[[], int] | None, bool]]:
+    """A JSONL input as a stream of lines (gunzipped when it starts with the gzip magic), how to
+    ask how far into it reading got, for progress, and whether it is a plain file (which workers
+    can read spans of)."""
+    if name == STDIN:
+        raw, position = sys.stdin.buffer, None
+        if not hasattr(raw, "peek"):
+            raw = io.BufferedReader(raw)  # a replaced stdin (tests, embedding) may lack peek
+    else:
+        raw = open_input(name)
+        position = raw.tell
+    try:
+        if raw.peek(2)[:2] == GZIP_MAGIC:
+            yield gzip.GzipFile(fileobj=raw, mode="rb"), position, False
+        else:
+            yield raw, position, name != STDIN and raw.seekable()
+    finally:
+        if name != STDIN:
+            raw.close()
+
+
+@dataclass
+class Outcome:
+    """What a batch run did: its tally, the findings of ``check --format json``, and the files a
+    folder walk passed over."""
+
+    tally: Tally
+    records: list[dict] = field(default_factory=list)
+    skipped: int = 0
+    seconds: float = 0.0
+
+
+def run_batch(
+    paths: Sequence[str],
+    options: RunOptions,
+    *,
+    out_dir: str | None = None,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    jobs: int | None = None,
+    show_progress: bool = False,
+    stderr: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+) -> Outcome:
+    """Walk ``paths`` (stdin when empty), plan every output, then clean or check in order.
+
+    Raises ``PlanError`` before anything is written, and ``Interrupted`` when a signal stopped
+    the run between units (every file written by then is whole).
+    """
+    paths = tuple(paths) or (STDIN,)
+    if out_dir is not None and (inside := nested_output(out_dir, paths)):
+        raise PlanError(f"the output folder {out_dir} is inside the input folder {inside}; it would clean its own output")
+    walk = Walk(include, exclude, skip_dirs=[out_dir] if out_dir else [])
+    planned = plan(walk.sources(paths), options, out_dir)
+    single = len(planned) == 1 and planned[0].kind != Kind.JSONL
+    jobs = 1 if single else jobs or os.cpu_count() or 1
+    batch = Batch(options, jobs=jobs, stderr=stderr)
+    started = time.perf_counter()
+    with _progress(show_progress, options, planned) as progress, _on_signals(batch.stop):
+        batch.progress = progress
+        try:
+            batch.run(planned)
+        except Interrupted as interruption:
+            interruption.done, interruption.total = batch.tally.files, len(planned)
+            raise
+    if batch.tally.skipped_html:
+        stderr(skipped_message(batch.tally.skipped_html))
+    return Outcome(batch.tally, batch.records, walk.skipped, time.perf_counter() - started)
+
+
+def skipped_message(count: int) -> str:
+    return f"boilerstrip: {count} HTML file(s) left as they are: in place, a page's text would replace it; clean them with -o DIR"
+
+
+@contextmanager
+def _progress(show: bool, options: RunOptions, planned: list[Planned]) -> Iterator[Callable[[int, Tally], None]]:
+    """A progress bar on stderr while the run lasts, or a callback that does nothing."""
+    if not show:
+        yield lambda size, tally: None
+        return
+    from rich.console import Console
+
+    from .report import BatchProgress
+
+    verb = "checking" if options.action == Action.CHECK else "cleaning"
+    total = sum(file_size(p.source.path) for p in planned)
+    with BatchProgress(Console(stderr=True), verb, total, len(planned)) as bar:
+        yield bar.advance
+
+
+@contextmanager
+def _on_signals(stop: Callable[[int], None]) -> Iterator[None]:
+    """Ctrl-C and SIGTERM stop a batch between units, not in the middle of writing a file."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, lambda number, _frame: stop(number)) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
