@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import gzip
+import io
 import os
 import re
 import shutil
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from io import FileIO
 from pathlib import PurePosixPath
 
 from .sources import HTML_SUFFIXES, JSONL_SUFFIXES, STDIN, Kind, base_name
@@ -156,13 +158,17 @@ class AtomicFile:
     """A temporary file beside ``path`` that replaces it on ``commit``; ``discard`` leaves no trace.
 
     ``os.replace`` within one folder is atomic, so a reader (or a crash) sees the old file or the
-    new one, never a half-written one. ``mode`` keeps the permissions of the file being replaced.
+    new one, never a half-written one. Every byte is written (a buffered writer retries short
+    writes and raises on a full disk) and flushed before the rename; ``durable`` also syncs it
+    to the device first, for files replaced in place. ``mode`` keeps the permissions of the file
+    being replaced.
     """
 
-    def __init__(self, path: str, mode: int | None = None, compress: bool = False):
+    def __init__(self, path: str, mode: int | None = None, compress: bool = False, durable: bool = False):
         self.path = path
+        self.durable = durable
         descriptor, self.temporary = _create_beside(path)
-        self.handle = os.fdopen(descriptor, "wb", buffering=0)  # written whole: no buffer, no tty check
+        self.handle = io.BufferedWriter(FileIO(descriptor, "wb"), WRITE_BUFFER)
         if mode is not None:
             os.fchmod(descriptor, mode)
         self.stream = gzip.GzipFile(fileobj=self.handle, mode="wb", mtime=0) if compress else self.handle
@@ -171,22 +177,26 @@ class AtomicFile:
         self.stream.write(data)
 
     def append_file(self, name: str) -> None:
-        """Append another file's bytes, copied by the kernel where it can."""
+        """Append another file's bytes, copied by the kernel where it can (not across file
+        systems: then, or on any refusal, by a plain copy from where the kernel stopped)."""
         with open(name, "rb") as source:
             if self.stream is self.handle and hasattr(os, "copy_file_range"):
+                self.handle.flush()
                 size = os.fstat(source.fileno()).st_size
-                while size > 0:
-                    copied = os.copy_file_range(source.fileno(), self.handle.fileno(), size)
-                    if copied == 0:
-                        break
-                    size -= copied
+                with contextlib.suppress(OSError):  # EXDEV, ENOSYS, EINVAL: the plain copy below does it
+                    while size > 0 and (copied := os.copy_file_range(source.fileno(), self.handle.fileno(), size)):
+                        size -= copied
                 if size == 0:
                     return
             shutil.copyfileobj(source, self.stream)
 
     def commit(self) -> None:
         try:
-            self.stream.close()
+            if self.stream is not self.handle:
+                self.stream.close()  # the gzip trailer; the file itself stays open
+            self.handle.flush()
+            if self.durable:
+                os.fsync(self.handle.fileno())
             self.handle.close()
             os.replace(self.temporary, self.path)
         except BaseException:
@@ -196,13 +206,17 @@ class AtomicFile:
     def discard(self) -> None:
         with contextlib.suppress(OSError, ValueError):  # the data is thrown away; a failing flush changes nothing
             self.stream.close()
-        self.handle.close()
+        with contextlib.suppress(OSError, ValueError):
+            self.handle.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.temporary)
 
 
-def write_atomic(path: str, data: bytes, mode: int | None = None) -> None:
-    target = AtomicFile(path, mode)
+WRITE_BUFFER = 1 << 16
+
+
+def write_atomic(path: str, data: bytes, mode: int | None = None, durable: bool = False) -> None:
+    target = AtomicFile(path, mode, durable=durable)
     try:
         target.write(data)
     except BaseException:

@@ -125,7 +125,7 @@ def clean_file(unit: FileUnit, options: RunOptions) -> Done:
         output = raw  # unchanged: the very bytes, compressed or not
     try:
         mode = os.stat(unit.name).st_mode & 0o7777 if options.action == Action.IN_PLACE else None
-        write_atomic(unit.target, output, mode)
+        write_atomic(unit.target, output, mode, durable=options.action == Action.IN_PLACE)
     except OSError as error:
         return done.fail(f"{unit.target}: cannot write ({error.strerror or error})")
     return done

@@ -311,7 +311,7 @@ class _JsonlSink:
     def _file(self) -> AtomicFile:
         if self.file is None:
             mode = os.stat(self.name).st_mode & 0o7777 if self.in_place else None
-            self.file = AtomicFile(self.target, mode, compress=is_gzip_name(self.target))
+            self.file = AtomicFile(self.target, mode, compress=is_gzip_name(self.target), durable=self.in_place)
         return self.file
 
     def abandon(self) -> None:

@@ -1,0 +1,101 @@
+"""Writes that fail half way (a full disk, a short write, another file system) never replace what
+was there: the output is complete and flushed before the rename, or the original stays."""
+
+import errno
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from boilerstrip.cli import cli
+from boilerstrip.files import AtomicFile
+
+SEEDS = Path(__file__).parent.parent / "seeds"
+DIRTY = (SEEDS / "zeit-ukraine-talks.txt").read_text(encoding="utf-8")
+CLEANED = (SEEDS / "zeit-ukraine-talks.expected.txt").read_text(encoding="utf-8")
+
+
+class ShortWrites(io.FileIO):
+    """A raw file that takes at most 7 bytes per write, as a pipe, a signal or NFS may."""
+
+    def write(self, data):
+        return super().write(bytes(data[:7]))
+
+
+class FullDisk(io.FileIO):
+    """A raw file on a device that fills up after 100 bytes."""
+
+    written = 0
+
+    def write(self, data):
+        if self.written >= 100:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        count = super().write(bytes(data[: 100 - self.written]))
+        self.written += count
+        return count
+
+
+def test_short_writes_are_retried_until_the_file_is_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr("boilerstrip.files.FileIO", ShortWrites)
+    target = tmp_path / "out.txt"
+    data = DIRTY.encode() * 3
+    output = AtomicFile(str(target))
+    output.write(data)
+    output.commit()
+    assert target.read_bytes() == data
+
+
+@pytest.mark.parametrize("jsonl", [False, True])
+def test_a_full_disk_keeps_the_original_names_the_file_and_exits_2(tmp_path, monkeypatch, jsonl):
+    monkeypatch.setattr("boilerstrip.files.FileIO", FullDisk)
+    monkeypatch.setattr("boilerstrip.files.os.copy_file_range", other_file_system, raising=False)  # through FullDisk too
+    article = tmp_path / ("corpus.jsonl" if jsonl else "a.txt")
+    before = (json.dumps({"text": DIRTY}) + "\n") * 5 if jsonl else DIRTY
+    article.write_text(before, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["clean", str(article), "--in-place", "-j", "1"])
+    assert result.exit_code == 2
+    assert f"{article}: cannot write (No space left on device)" in result.stderr
+    assert article.read_text(encoding="utf-8") == before
+    assert [p.name for p in tmp_path.iterdir()] == [article.name]  # no temporary left behind
+
+
+def other_file_system(*args):
+    raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+
+def test_jsonl_output_on_another_file_system_falls_back_to_a_plain_copy(tmp_path, monkeypatch):
+    monkeypatch.setattr("boilerstrip.files.os.copy_file_range", other_file_system, raising=False)
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text((json.dumps({"text": DIRTY}) + "\n") * 3, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["clean", str(corpus), "-o", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8") == (json.dumps({"text": CLEANED}, ensure_ascii=False) + "\n") * 3
+
+
+@pytest.fixture
+def small_filesystem(tmp_path):
+    """A real 256 KiB tmpfs, where this machine lets the test mount one."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip() or done.returncode}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_really_full_file_system_keeps_the_original(small_filesystem):
+    corpus = small_filesystem / "corpus.jsonl"
+    record = json.dumps({"text": DIRTY + "x" * 2000}) + "\n"
+    corpus.write_text(record * int(200_000 / len(record)), encoding="utf-8")  # room for the file, not for its copy
+    before = corpus.read_bytes()
+    done = subprocess.run([sys.executable, "-m", "boilerstrip", "clean", str(corpus), "--in-place", "-q"], capture_output=True, text=True)
+    assert done.returncode == 2, done.stderr
+    assert f"{corpus}: cannot write" in done.stderr and "Traceback" not in done.stderr
+    assert corpus.read_bytes() == before
+    assert os.listdir(small_filesystem) == ["corpus.jsonl"]
