@@ -1,0 +1,103 @@
+from pathlib import Path
+
+import pytest
+
+from boilerstrip import RuleSelection, clean, compile_rules, packs
+from boilerstrip.learn import LearnSettings, Learner, learn, normalise, site_of
+
+
+@pytest.fixture
+def site_category(monkeypatch):
+    """Until packs.CATEGORIES names 'site', learned packs load only with it added."""
+    monkeypatch.setattr(packs, "CATEGORIES", (*packs.CATEGORIES, "site"))
+    packs.all_rules.cache_clear()
+    yield
+    packs.all_rules.cache_clear()
+
+
+BODY = ("rain", "a strike", "new bus lines", "an election", "the harvest", "a record", "floods")
+
+
+def site_pages(count: int) -> list[tuple[str, str]]:
+    return [
+        (
+            "stadtblatt.de",
+            f"Mehr aus Ressort Wirtschaft\nArticle {n} reports {BODY[n % len(BODY)]}, day {n}.\n"
+            f"Unique body sentence {n}: {'word ' * n}\n© {2000 + n} Stadtblatt GmbH\n",
+        )
+        for n in range(count)
+    ]
+
+
+def test_site_of_drops_scheme_www_and_port():
+    assert site_of("https://www.Example.com:8080/a/b?c") == "example.com"
+    assert site_of("news.example.org/path") == "news.example.org"
+
+
+def test_normalise_folds_case_digits_markup_whitespace():
+    assert normalise("## **Mehr**  aus  Ressort 2024") == normalise("mehr aus ressort 1999")
+
+
+def test_learned_pack_loads_and_cleans_only_the_furniture(tmp_path: Path, site_category):
+    pages = site_pages(10)
+    path = tmp_path / "site-rules.toml"
+    path.write_text(learn(pages), encoding="utf-8")
+    [rule] = packs.load_pack(path)
+    assert rule.id == "site.stadtblatt-de"
+    assert rule.examples == ("Mehr aus Ressort Wirtschaft", "© 2000 Stadtblatt GmbH")
+    rules = compile_rules(RuleSelection(packs=(str(path),), select=("site",)))
+    body = "The council approved the new budget on Tuesday after a long debate about schools.\n"
+    assert clean(f"Mehr aus Ressort Wirtschaft\n{body}© 2031 Stadtblatt GmbH\n", rules).text == body
+
+
+def test_too_few_documents_learn_nothing():
+    assert "[[rule]]" not in learn(site_pages(4))
+
+
+def test_long_sentence_needs_most_pages():
+    quote = "The minister said that the agreement would be signed by all parties before the summer recess."
+    pages = [(site, text + (quote if n < 5 else "")) for n, (site, text) in enumerate(site_pages(10))]
+    learner = Learner()
+    learner.count(pages)
+    learner.collect(pages)
+    assert {line.text for line in learner.learned["stadtblatt.de"].values()} == {"Mehr aus Ressort Wirtschaft", "© 2000 Stadtblatt GmbH"}
+
+
+def test_line_other_sites_carry_needs_most_pages():
+    shared = "Berlin (dpa)"
+    pages = [(site, text + (shared if n < 4 else "")) for n, (site, text) in enumerate(site_pages(10))]
+    pages += [("other.example", f"{shared}\nOther body {n}.\n") for n in range(3)]
+    learner = Learner()
+    learner.count(pages)
+    learner.collect(pages)
+    assert all(line.text != shared for line in learner.learned["stadtblatt.de"].values())
+
+
+def test_memory_bound_keeps_the_frequent_lines():
+    pages = site_pages(30)
+    learner = Learner(LearnSettings(max_entries=20))
+    learner.count(pages)
+    assert len(learner.sites["stadtblatt.de"].counts) <= 20
+    learner.collect(pages)
+    assert len(learner.learned["stadtblatt.de"]) == 2
+
+
+@pytest.mark.data
+def test_real_articles_sharing_sentences_are_not_learned(data_dir: Path):
+    """Every dev article of a source as one site: nothing is repeated on enough of them to be learned
+    except what is outside the gold text."""
+    for source in ("fundus", "scrapinghub", "wcxb", "trafilatura"):
+        texts = sorted((data_dir / source / "text" / "standard").glob("*.txt"))
+        gold_dir = data_dir / source / "gold"
+        pages = [(source, path.read_text(encoding="utf-8")) for path in texts]
+        learner = Learner()
+        learner.count(pages)
+        learner.collect(pages)
+        gold_lines = {
+            normalise(line)
+            for path in gold_dir.glob("*")
+            if path.is_file()
+            for line in path.read_text(encoding="utf-8", errors="replace").split("\n")
+        }
+        learned = [line.text for lines in learner.learned.values() for line in lines.values()]
+        assert [text for text in learned if normalise(text) in gold_lines] == []
