@@ -33,8 +33,8 @@ class LearnSettings:
     """A line of more words is a sentence: it is learned only at ``long_share``."""
     long_share: float = 0.8
     """Share of the site's pages a long or cross-site line must appear on, verbatim."""
-    max_entries: int = 100_000
-    """Hash counts kept per site; past it, lines seen in one document are dropped first."""
+    max_entries: int = 1_000_000
+    """Hash counts kept over all sites (about 100 bytes each); past it, the rarest are dropped first."""
     min_chars: int = 3
 
 
@@ -88,32 +88,38 @@ class Learner:
         self.sites: dict[str, _Site] = defaultdict(_Site)
         self.candidates: dict[str, dict[int, int]] = {}
         self.learned: dict[str, dict[int, LearnedLine]] = {}
+        self._sites_with: Counter = Counter()
+        self._entries = 0
 
     def count(self, documents: Iterable[tuple[str, str]]) -> None:
         """Pass 1: per site, in how many documents each normalised line occurs."""
         for site, text in documents:
             state = self.sites[site]
             state.documents += 1
+            before = len(state.counts)
             state.counts.update(_document_lines(text, self.settings))
-            if len(state.counts) > self.settings.max_entries:
-                self._prune(state)
+            self._entries += len(state.counts) - before
+            if self._entries > self.settings.max_entries:
+                self._prune()
         self.candidates = {site: self._candidates(site) for site in self.sites}
+        wanted = {key for keys in self.candidates.values() for key in keys}
+        self._sites_with = Counter(key for state in self.sites.values() for key in state.counts if key in wanted)
 
-    def _prune(self, state: _Site) -> None:
-        """Drop the rarest counts until half the bound is free; a dropped line was seen too rarely to be furniture."""
+    def _prune(self) -> None:
+        """Drop the rarest counts until half the bound is free: a line seen that rarely is not yet furniture,
+        and one that is will count again (short by the documents seen before)."""
         floor = 1
-        while len(state.counts) > self.settings.max_entries // 2:
-            for key in [key for key, seen in state.counts.items() if seen <= floor]:
-                del state.counts[key]
+        while self._entries > self.settings.max_entries // 2:
+            for state in self.sites.values():
+                for key in [key for key, seen in state.counts.items() if seen <= floor]:
+                    del state.counts[key]
+            self._entries = sum(len(state.counts) for state in self.sites.values())
             floor += 1
 
     def _candidates(self, site: str) -> dict[int, int]:
         state, settings = self.sites[site], self.settings
         needed = max(settings.min_docs, settings.min_share * state.documents)
         return {key: seen for key, seen in state.counts.items() if seen >= needed}
-
-    def _elsewhere(self, site: str, key: int) -> bool:
-        return any(key in state.counts for other, state in self.sites.items() if other != site)
 
     def collect(self, documents: Iterable[tuple[str, str]]) -> None:
         """Pass 2: the exact text of candidate lines; then the article guard decides."""
@@ -131,15 +137,15 @@ class Learner:
             kept = {}
             for key, seen in lines.items():
                 text, verbatim = seen.most_common(1)[0]
-                if self._guarded(site, key, text) and verbatim < self.settings.long_share * self.sites[site].documents:
+                if self._guarded(key, text) and verbatim < self.settings.long_share * self.sites[site].documents:
                     continue
                 kept[key] = LearnedLine(text, self.candidates[site][key], seen)
             if kept:
                 self.learned[site] = kept
 
-    def _guarded(self, site: str, key: int, text: str) -> bool:
+    def _guarded(self, key: int, text: str) -> bool:
         """A sentence, or a line other sites carry too, may be article text."""
-        return len(text.split()) > self.settings.long_words or self._elsewhere(site, key)
+        return len(text.split()) > self.settings.long_words or self._sites_with[key] > 1
 
     def pack(self) -> str:
         """The learned lines as a reviewable rule pack, one rule per site."""
