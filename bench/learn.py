@@ -15,7 +15,6 @@ import argparse
 import json
 import random
 import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -76,7 +75,7 @@ def evaluate(data: Path, size: int, seed: int = 7) -> dict[str, float]:
         path.write_text(learner.pack(), encoding="utf-8")
         rules = compile_rules(RuleSelection(packs=(str(path),), select=("site",)))
     found = template = kept = article_lines = 0
-    for (site, pages), start in zip(sites, range(0, len(documents), size), strict=True):
+    for (_, pages), start in zip(sites, range(0, len(documents), size), strict=True):
         for (_, shown, article), (_, text) in zip(pages, documents[start : start + size], strict=True):
             left = [line.strip() for line in clean(text, rules).text.split("\n")]
             remaining = set(left)
@@ -128,8 +127,10 @@ def main() -> None:
         row = evaluate(arguments.data, size)
         print(f"| {size} | {row['template_recall']:.3f} | {row['article_lines_kept']:.4f} |")
     speed = throughput(arguments.docs)
-    print(f"\n{speed['docs']} documents: {speed['docs_per_s']:.0f} documents/s, peak RSS {speed['peak_rss_mb']:.0f} MB,"
-          f" {speed['sites_learned']} sites learned", file=sys.stdout)
+    print(
+        f"\n{speed['docs']} documents: {speed['docs_per_s']:.0f} documents/s, peak RSS {speed['peak_rss_mb']:.0f} MB,"
+        f" {speed['sites_learned']} sites learned"
+    )
 
 
 if __name__ == "__main__":
