@@ -1,0 +1,137 @@
+"""How well ``boilerstrip learn`` finds a site's furniture, and how fast and small it runs.
+
+Semi-synthetic, and said so: no public benchmark has many pages per site. Development articles
+(gold text of fundus, scrapinghub, wcxb) are grouped into synthetic sites; each site gets a template
+of real boilerplate lines seen in the data (lines of the extracted text that are not gold), kept on
+90 % of its pages, plus per-page variation (a date line, related headlines of other articles).
+Recall: template lines removed by learn + clean. Article lines kept: gold lines left by clean.
+
+    python bench/learn.py ../shared/data [--docs 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from boilerstrip import RuleSelection, clean, compile_rules, packs
+from boilerstrip.learn import Learner, normalise
+
+SOURCES = ("fundus", "scrapinghub", "wcxb")
+TEMPLATE_LINES = 8
+SITES_PER_SIZE = 12
+
+
+def articles_and_furniture(data: Path) -> tuple[list[list[str]], list[str]]:
+    """Gold article bodies as lines, and short non-gold lines of the extracted texts (real boilerplate)."""
+    articles, furniture, gold = [], set(), set()
+    for source in SOURCES:
+        truth = json.loads((data / source / "ground-truth.json").read_text(encoding="utf-8"))
+        for key, record in truth.items():
+            lines = [line for line in record["articleBody"].split("\n") if line.strip()]
+            gold.update(normalise(line) for line in lines)
+            if lines:
+                articles.append(lines)
+            path = data / source / "text" / "standard" / f"{key}.txt"
+            if path.exists():
+                furniture.update(line.strip() for line in path.read_text(encoding="utf-8").split("\n") if 2 <= len(line.split()) <= 10)
+    return articles, sorted(line for line in furniture if normalise(line) not in gold)
+
+
+def synthetic_sites(articles, furniture, size: int, rng: random.Random) -> list:
+    """Sites of ``size`` pages: (site, [(page lines, template lines on the page, article lines)])."""
+    pool = furniture[:]
+    rng.shuffle(pool)
+    sites = []
+    for number in range(SITES_PER_SIZE):
+        template = [pool.pop() for _ in range(TEMPLATE_LINES)]
+        header, footer = template[: TEMPLATE_LINES // 2], template[TEMPLATE_LINES // 2 :]
+        pages = []
+        for article in rng.sample(articles, size):
+            shown_header = [line for line in header if rng.random() < 0.9]
+            shown_footer = [line for line in footer if rng.random() < 0.9]
+            related = [rng.choice(rng.choice(articles))[:80] for _ in range(3)]
+            dateline = f"Updated {rng.randint(1, 28)}.{rng.randint(1, 12)}.{rng.randint(2015, 2025)}"
+            lines = [*shown_header, dateline, *article, "Related", *related, *shown_footer]
+            pages.append((lines, shown_header + shown_footer, article))
+        sites.append((f"site{size}-{number}.example", pages))
+    return sites
+
+
+def evaluate(data: Path, size: int, seed: int = 7) -> dict[str, float]:
+    articles, furniture = articles_and_furniture(data)
+    sites = synthetic_sites(articles, furniture, size, random.Random(seed + size))
+    documents = [(site, "\n".join(lines) + "\n") for site, pages in sites for lines, _, _ in pages]
+    learner = Learner()
+    learner.count(documents)
+    learner.collect(documents)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "site-rules.toml"
+        path.write_text(learner.pack(), encoding="utf-8")
+        rules = compile_rules(RuleSelection(packs=(str(path),), select=("site",)))
+    found = template = kept = article_lines = 0
+    for (_, pages), start in zip(sites, range(0, len(documents), size), strict=True):
+        for (_, shown, article), (_, text) in zip(pages, documents[start : start + size], strict=True):
+            left = [line.strip() for line in clean(text, rules).text.split("\n")]
+            remaining = set(left)
+            template += len(shown)
+            found += sum(line.strip() not in remaining for line in shown)
+            body = [line for line in article if line.strip() not in shown]
+            article_lines += len(body)
+            kept += sum(line.strip() in remaining for line in body)
+    return {"pages": size, "template_recall": found / template, "article_lines_kept": kept / article_lines}
+
+
+def throughput(count: int, seed: int = 3) -> dict[str, float]:
+    """documents/s and peak RSS of both passes over a generated JSONL of ``count`` documents."""
+    rng = random.Random(seed)
+    words = [f"w{n}" for n in range(5000)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "corpus.jsonl"
+        with open(path, "w", encoding="utf-8") as handle:
+            for number in range(count):
+                site = f"site{number % max(1, count // 100)}.example"
+                body = "\n".join(" ".join(rng.choices(words, k=12)) for _ in range(15))
+                handle.write(json.dumps({"url": f"https://{site}/{number}", "text": f"Menu of {site}\n{body}\n© {site} 2024\n"}) + "\n")
+
+        def documents():
+            with open(path, encoding="utf-8") as handle:
+                for line in handle:
+                    record = json.loads(line)
+                    yield record["url"].split("/")[2], record["text"]
+
+        started = time.perf_counter()
+        learner = Learner()
+        learner.count(documents())
+        learner.collect(documents())
+        learner.pack()
+        elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"docs": count, "docs_per_s": count / elapsed, "peak_rss_mb": peak, "sites_learned": len(learner.learned)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("data", type=Path)
+    parser.add_argument("--docs", type=int, default=1_000_000)
+    arguments = parser.parse_args()
+    if "site" not in packs.CATEGORIES:  # until packs.CATEGORIES names 'site'
+        packs.CATEGORIES = (*packs.CATEGORIES, "site")
+    print("| pages per site | template-line recall | article lines kept |\n|---|---|---|")
+    for size in (5, 20, 100):
+        row = evaluate(arguments.data, size)
+        print(f"| {size} | {row['template_recall']:.3f} | {row['article_lines_kept']:.4f} |")
+    speed = throughput(arguments.docs)
+    print(
+        f"\n{speed['docs']} documents: {speed['docs_per_s']:.0f} documents/s, peak RSS {speed['peak_rss_mb']:.0f} MB,"
+        f" {speed['sites_learned']} sites learned"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from boilerstrip import RuleSelection, clean, compile_rules, packs
+from boilerstrip.learn import Learner, LearnSettings, learn, normalise, site_of
+
+
+@pytest.fixture
+def site_category(monkeypatch):
+    """Until packs.CATEGORIES names 'site', learned packs load only with it added."""
+    monkeypatch.setattr(packs, "CATEGORIES", (*packs.CATEGORIES, "site"))
+    packs.all_rules.cache_clear()
+    yield
+    packs.all_rules.cache_clear()
+
+
+BODY = ("rain", "a strike", "new bus lines", "an election", "the harvest", "a record", "floods")
+
+
+def site_pages(count: int) -> list[tuple[str, str]]:
+    return [
+        (
+            "stadtblatt.de",
+            f"Mehr aus Ressort Wirtschaft\nArticle {n} reports {BODY[n % len(BODY)]}, day {n}.\n"
+            f"Unique body sentence {n}: {'word ' * n}\n© {2000 + n} Stadtblatt GmbH\n",
+        )
+        for n in range(count)
+    ]
+
+
+def test_site_of_drops_scheme_www_and_port():
+    assert site_of("https://www.Example.com:8080/a/b?c") == "example.com"
+    assert site_of("news.example.org/path") == "news.example.org"
+
+
+def test_normalise_folds_case_digits_markup_whitespace():
+    assert normalise("## **Mehr**  aus  Ressort 2024") == normalise("mehr aus ressort 1999")
+
+
+def test_learned_pack_loads_and_cleans_only_the_furniture(tmp_path: Path, site_category):
+    pages = site_pages(10)
+    path = tmp_path / "site-rules.toml"
+    path.write_text(learn(pages), encoding="utf-8")
+    [rule] = packs.load_pack(path)
+    assert rule.id == "site.stadtblatt-de"
+    assert rule.examples == ("Mehr aus Ressort Wirtschaft", "© 2000 Stadtblatt GmbH")
+    rules = compile_rules(RuleSelection(packs=(str(path),), select=("site",)))
+    body = "The council approved the new budget on Tuesday after a long debate about schools.\n"
+    assert clean(f"Mehr aus Ressort Wirtschaft\n{body}© 2031 Stadtblatt GmbH\n", rules).text == body
+
+
+def test_too_few_documents_learn_nothing():
+    assert "[[rule]]" not in learn(site_pages(4))
+
+
+def test_long_sentence_needs_most_pages():
+    quote = "The minister said that the agreement would be signed by all parties before the summer recess."
+    pages = [(site, text + (quote if n < 5 else "")) for n, (site, text) in enumerate(site_pages(10))]
+    learner = Learner()
+    learner.count(pages)
+    learner.collect(pages)
+    assert {line.text for line in learner.learned["stadtblatt.de"].values()} == {"Mehr aus Ressort Wirtschaft", "© 2000 Stadtblatt GmbH"}
+
+
+def test_line_other_sites_carry_needs_most_pages():
+    shared = "Berlin (dpa)"
+    pages = [(site, text + (shared if n < 4 else "")) for n, (site, text) in enumerate(site_pages(10))]
+    pages += [("other.example", f"{shared}\nOther body {n}.\n") for n in range(3)]
+    learner = Learner()
+    learner.count(pages)
+    learner.collect(pages)
+    assert all(line.text != shared for line in learner.learned["stadtblatt.de"].values())
+
+
+def test_memory_bound_keeps_the_frequent_lines():
+    pages = site_pages(30)
+    learner = Learner(LearnSettings(max_entries=20))
+    learner.count(pages)
+    assert sum(len(state.counts) for state in learner.sites.values()) <= 20
+    learner.collect(pages)
+    assert len(learner.learned["stadtblatt.de"]) == 2
+
+
+def source_pages(data_dir: Path, source: str, whole_source: bool) -> tuple[list[tuple[str, str]], set[str]]:
+    """A source's standard texts grouped by host (or as one site) and its gold lines, normalised."""
+    truth = json.loads((data_dir / source / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = [
+        (source if whole_source else site_of(record["url"]), path.read_text(encoding="utf-8"))
+        for key, record in truth.items()
+        if (path := data_dir / source / "text" / "standard" / f"{key}.txt").exists()
+    ]
+    gold = {normalise(line) for record in truth.values() for line in record["articleBody"].split("\n")}
+    return pages, gold
+
+
+@pytest.mark.data
+@pytest.mark.parametrize("whole_source", [False, True], ids=["by-host", "source-as-one-site"])
+@pytest.mark.parametrize("source", ["fundus", "scrapinghub", "wcxb"])
+def test_real_articles_sharing_lines_are_not_learned(data_dir: Path, source: str, whole_source: bool):
+    """Articles of a source share headings ("Conclusion" in 50 of wcxb's 709) and sentences; none is furniture."""
+    pages, gold = source_pages(data_dir, source, whole_source)
+    learner = Learner()
+    learner.count(pages)
+    learner.collect(pages)
+    learned = [line.text for lines in learner.learned.values() for line in lines.values()]
+    assert [text for text in learned if normalise(text) in gold] == []
+
+
+@pytest.mark.data
+def test_without_a_share_chance_repeats_would_be_learned(data_dir: Path):
+    """Why min_share exists: five documents alone learn article headings across wcxb's unrelated sites."""
+    pages, gold = source_pages(data_dir, "wcxb", whole_source=True)
+    learner = Learner(LearnSettings(min_share=0.0))
+    learner.count(pages)
+    learner.collect(pages)
+    assert "Conclusion" in {line.text for lines in learner.learned.values() for line in lines.values()}
