@@ -6,16 +6,6 @@ import pytest
 from boilerstrip import RuleSelection, clean, compile_rules, packs
 from boilerstrip.learn import Learner, LearnSettings, learn, normalise, site_of
 
-
-@pytest.fixture
-def site_category(monkeypatch):
-    """Until packs.CATEGORIES names 'site', learned packs load only with it added."""
-    monkeypatch.setattr(packs, "CATEGORIES", (*packs.CATEGORIES, "site"))
-    packs.all_rules.cache_clear()
-    yield
-    packs.all_rules.cache_clear()
-
-
 BODY = ("rain", "a strike", "new bus lines", "an election", "the harvest", "a record", "floods")
 
 
@@ -39,7 +29,7 @@ def test_normalise_folds_case_digits_markup_whitespace():
     assert normalise("## **Mehr**  aus  Ressort 2024") == normalise("mehr aus ressort 1999")
 
 
-def test_learned_pack_loads_and_cleans_only_the_furniture(tmp_path: Path, site_category):
+def test_learned_pack_loads_and_cleans_only_the_furniture(tmp_path: Path):
     pages = site_pages(10)
     path = tmp_path / "site-rules.toml"
     path.write_text(learn(pages), encoding="utf-8")
@@ -116,3 +106,40 @@ def test_without_a_share_chance_repeats_would_be_learned(data_dir: Path):
     learner.count(pages)
     learner.collect(pages)
     assert "Conclusion" in {line.text for lines in learner.learned.values() for line in lines.values()}
+
+
+def test_learn_command_writes_a_pack_that_clean_uses(tmp_path: Path):
+    """JSONL grouped by url host, through the command line, then cleaned with the pack."""
+    from click.testing import CliRunner
+
+    from boilerstrip.cli import cli
+
+    corpus = tmp_path / "corpus.jsonl"
+    pages = site_pages(8)
+    records = (json.dumps({"url": f"https://www.{site}/a/{n}", "text": text}) for n, (site, text) in enumerate(pages))
+    corpus.write_text("".join(record + "\n" for record in records), encoding="utf-8")
+    pack = tmp_path / "site-rules.toml"
+    result = CliRunner().invoke(cli, ["learn", str(corpus), "-o", str(pack)])
+    assert result.exit_code == 0, result.output
+    assert "learned for 1 site(s)" in result.stderr
+    body = "The council approved the new budget on Tuesday after a long debate about schools.\n"
+    page = f"Mehr aus Ressort Wirtschaft\n{body}© 2031 Stadtblatt GmbH\n"
+    cleaned = CliRunner().invoke(cli, ["clean", "--isolated", "--rules", str(pack), "--select", "site"], input=page)
+    assert cleaned.exit_code == 0, cleaned.output
+    assert cleaned.stdout == body
+
+
+def test_learn_command_groups_files_by_their_first_folder_and_names_bad_records(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from boilerstrip.cli import cli
+
+    for n, (_site, text) in enumerate(site_pages(6)):
+        (tmp_path / "in" / "stadtblatt").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "in" / "stadtblatt" / f"{n}.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "in" / "bad.jsonl").write_text("{not json\n", encoding="utf-8")
+    pack = tmp_path / "site-rules.toml"
+    result = CliRunner().invoke(cli, ["learn", str(tmp_path / "in"), "-o", str(pack)])
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'in' / 'bad.jsonl'}:1: not valid JSON" in result.stderr
+    assert 'id = "site.stadtblatt"' in pack.read_text(encoding="utf-8")

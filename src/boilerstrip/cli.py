@@ -14,9 +14,11 @@ import click
 
 from . import __version__
 from .config import ConfigError, Settings, settings
+from .corpus import Corpus, two_passes
 from .engine import clean
-from .files import PlanError
+from .files import PlanError, write_atomic
 from .index import compile_rules
+from .learn import Learner, LearnSettings
 from .options import Action, InputFormat, OutputFormat, RunOptions
 from .report import explain, findings_json, rules_table, summary_table
 from .runner import Interrupted, Outcome, OutputError, run_batch
@@ -153,6 +155,37 @@ def _run(paths, options: RunOptions, chosen: Settings, *, writes: bool, quiet: b
     except Interrupted as interruption:
         click.echo(interruption.message, err=True)
         sys.exit(128 + interruption.signal_number)
+
+
+@cli.command("learn")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="The rule pack to write (TOML).")
+@click.option("--group-by", default="url", show_default=True, help="JSONL: the field whose host (or value) is the site.")
+@click.option("--min-docs", type=click.IntRange(min=2), default=LearnSettings.min_docs, show_default=True, help="Pages a line recurs on.")
+@click.option("--field", default="text", show_default=True, help="The JSONL field holding the text.")
+@click.option("--include", multiple=True, metavar="GLOB", help="In folders, only files matching GLOB.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, skip files and folders matching GLOB.")
+def learn_command(paths, output, group_by, min_docs, field, include, exclude) -> None:
+    """Learn each site's own boilerplate from lines its pages repeat, as a reviewable rule pack.
+
+    Use it with clean --rules FILE. Sites are the hosts of the JSONL url field, or the first
+    folder below a named folder.
+    """
+    corpus = Corpus(tuple(paths), field, group_by, tuple(include), tuple(exclude))
+    errors = []
+
+    def report(message: str) -> None:
+        errors.append(message)
+        click.echo(message, err=True)
+
+    counting, collecting = two_passes(corpus, report)
+    learner = Learner(LearnSettings(min_docs=min_docs))
+    learner.count(counting)
+    learner.collect(collecting)
+    write_atomic(output, learner.pack().encode("utf-8"))
+    lines = sum(len(found) for found in learner.learned.values())
+    click.echo(f"{output}: {lines} line(s) learned for {len(learner.learned)} site(s)", err=True)
+    sys.exit(EXIT_ERROR if errors else 0)
 
 
 @cli.command("explain")

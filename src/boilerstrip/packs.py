@@ -36,8 +36,10 @@ CATEGORIES = (
     "comments",
     "navigation",
     "meta",
+    "site",
 )
-"""Also the order of the shipped packs: on a line two rules match, the earlier one names it."""
+"""Also the order of the shipped packs: on a line two rules match, the earlier one names it.
+``site`` is for the packs ``boilerstrip learn`` writes (``site.<host>``); none is shipped."""
 KINDS = ("line", "block", "span")
 EVERY_RULE = RuleSelection()
 """The default selection: every shipped rule, in every language."""
