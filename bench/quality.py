@@ -24,10 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from metrics import TOKEN, GoldLines, Scores, SnippetCounts, document_scores, mean_scores, normalise  # noqa: E402
-
 from boilerstrip import clean  # noqa: E402
 from boilerstrip.sources import InputError, read_document  # noqa: E402
+from metrics import TOKEN, GoldLines, Scores, SnippetCounts, document_scores, mean_scores, normalise  # noqa: E402
 
 SOURCES = ("scrapinghub", "trafilatura", "fundus", "wcxb")
 REFERENCE_VARIANTS = {"fulltext"}  # whole page with few line breaks: for reference, not an input
@@ -208,7 +207,8 @@ def run(data: Path, sources: list[str], variants: list[str] | None, html: bool, 
 def print_scores(rows: list[Row]) -> list[str]:
     """The table per source × variant; returns the warnings about unreproduced baselines."""
     warnings = []
-    print(f"{'source':<12} {'variant':<12} {'raw P / R / F1':<22} {'cleaned P / R / F1':<22} {'ΔF1':>7} {'oracle':>6} {'headroom':>8} {'hurt':>8}")
+    header = f"{'source':<12} {'variant':<12} {'raw P / R / F1':<22} {'cleaned P / R / F1':<22}"
+    print(f"{header} {'ΔF1':>7} {'oracle':>6} {'headroom':>8} {'hurt':>8}")
     for row in rows:
         raw, cleaned, oracle = row.scores("raw"), row.scores("cleaned"), row.scores("oracle")
         headroom = row.headroom()
