@@ -1,9 +1,15 @@
-"""Measure boilerstrip on the public benchmarks: python bench/quality.py ../shared/data
+"""Measure boilerstrip on every development source and extractor: python bench/quality.py ../shared/data
 
-For each corpus (scrapinghub, trafilatura's set) and input (text/standard, text/recall, HTML
-through boilerstrip's own trafilatura settings) it prints precision / recall / F1 without and with
-cleaning. ``--report DIR`` writes, per document, what cleaning removed that the gold text has
-(recall losses) and the boilerplate it left, for study; keep DIR outside the repository.
+For each source (scrapinghub, trafilatura's set, fundus, wcxb) and text variant under
+``text/<variant>/`` (and, with ``--html``, boilerstrip's own HTML mode) it prints precision / recall /
+F1 without and with cleaning, the oracle ceiling of line deletion, the share of that headroom the
+cleaning captured, and how many documents it hurt (recall down by more than 0.05). Per source, a
+table says how many lines each rule removed and how many of them were article text (gold); a rule
+that removes gold lines on two sources is listed as a defect. ``--report DIR`` writes, per document,
+the gold lines removed and the boilerplate left, for study; keep DIR outside the repository.
+
+Trafilatura's set has snippet gold, not article text: it has no oracle, and a removed line counts
+as gold when it holds a "with" snippet.
 """
 
 from __future__ import annotations
@@ -11,146 +17,282 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from boilerstrip import clean  # noqa: E402
 from boilerstrip.sources import InputError, read_document  # noqa: E402
-from metrics import TOKEN, Scores, SnippetCounts, normalise, scrapinghub_scores  # noqa: E402
+from metrics import TOKEN, GoldLines, Scores, SnippetCounts, document_scores, mean_scores, normalise  # noqa: E402
 
-TEXT_INPUTS = ("text/standard", "text/recall")
-HTML_INPUT = "html"
-# The no-cleaning rows of ../shared/data/README.md, for the development split (69 and 351 pages).
+SOURCES = ("scrapinghub", "trafilatura", "fundus", "wcxb")
+REFERENCE_VARIANTS = {"fulltext"}  # whole page with few line breaks: for reference, not an input
+HTML_MODE = "html"
+DEVELOPMENT_PAGES = {"scrapinghub": 69, "trafilatura": 351, "fundus": 130, "wcxb": 709}
+"""The README's baselines hold for the development split; on the full sets they are not checked."""
+HURT = 0.05
+"""A document whose recall drops by more than this is hurt."""
+# The no-cleaning rows of ../shared/data/README.md (development split): the bench must reproduce them.
 PUBLISHED_BASELINES = {
-    ("scrapinghub", 69, "text/standard"): (0.942, 0.980, 0.961),
-    ("scrapinghub", 69, "text/recall"): (0.939, 0.980, 0.959),
-    ("trafilatura", 351, "text/standard"): (0.894, 0.936, 0.914),
-    ("trafilatura", 351, "text/recall"): (0.886, 0.938, 0.911),
+    ("scrapinghub", "standard"): (0.942, 0.980, 0.961),
+    ("scrapinghub", "recall"): (0.939, 0.980, 0.959),
+    ("scrapinghub", "html_text"): (0.512, 0.992, 0.675),
+    ("scrapinghub", "justext"): (0.868, 0.768, 0.815),
+    ("scrapinghub", "markdown"): (0.863, 0.966, 0.911),
+    ("scrapinghub", "readability"): (0.935, 0.985, 0.960),
+    ("scrapinghub", "resiliparse"): (0.836, 0.983, 0.904),
+    ("trafilatura", "standard"): (0.894, 0.936, 0.914),
+    ("trafilatura", "recall"): (0.886, 0.938, 0.911),
+    ("trafilatura", "html_text"): (0.530, 0.993, 0.691),
+    ("trafilatura", "justext"): (0.863, 0.756, 0.806),
+    ("trafilatura", "markdown"): (0.899, 0.895, 0.897),
+    ("trafilatura", "readability"): (0.886, 0.859, 0.873),
+    ("trafilatura", "resiliparse"): (0.760, 0.951, 0.845),
+    ("fundus", "standard"): (0.932, 0.961, 0.946),
+    ("fundus", "html_text"): (0.495, 0.982, 0.658),
+    ("fundus", "justext"): (0.868, 0.848, 0.858),
+    ("fundus", "markdown"): (0.860, 0.941, 0.899),
+    ("fundus", "readability"): (0.881, 0.889, 0.885),
+    ("fundus", "resiliparse"): (0.798, 0.958, 0.871),
+    ("wcxb", "standard"): (0.916, 0.938, 0.927),
+    ("wcxb", "html_text"): (0.681, 0.985, 0.805),
+    ("wcxb", "justext"): (0.886, 0.812, 0.848),
+    ("wcxb", "markdown"): (0.841, 0.919, 0.879),
+    ("wcxb", "readability"): (0.912, 0.885, 0.899),
+    ("wcxb", "resiliparse"): (0.831, 0.921, 0.874),
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Page:
-    corpus: str
+    """One document of a source: where its inputs are, and its gold (article text or snippets)."""
+
+    source: str
     key: str
+    root: Path
     html_path: Path
-    texts: dict[str, str]
     gold: str = ""
     with_snippets: tuple[str, ...] = ()
     without_snippets: tuple[str, ...] = ()
 
+    def read(self, variant: str) -> str:
+        """The input text of ``variant``; an extractor's failure is an empty file or none."""
+        if variant == HTML_MODE:
+            try:
+                return read_document(str(self.html_path), "html").text
+            except InputError:
+                return ""
+        path = self.root / "text" / variant / f"{self.key}.txt"
+        return path.read_text(encoding="utf-8") if path.exists() else ""
 
-def read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+@dataclass
+class Outcome:
+    """What cleaning did to one document of one variant, reduced to what the tables need."""
+
+    raw: tuple[float | None, float | None] = (None, None)
+    cleaned: tuple[float | None, float | None] = (None, None)
+    oracle: tuple[float | None, float | None] = (None, None)
+    raw_counts: SnippetCounts = field(default_factory=SnippetCounts)
+    cleaned_counts: SnippetCounts = field(default_factory=SnippetCounts)
+    removed: Counter = field(default_factory=Counter)  # rule id -> lines removed
+    gold_removed: Counter = field(default_factory=Counter)  # rule id -> of them, gold lines
+    losses: list[str] = field(default_factory=list)  # gold lines removed, for --report
+    left: list[str] = field(default_factory=list)  # boilerplate kept, for --report
 
 
-def load_scrapinghub(root: Path) -> list[Page]:
+def load(root: Path, source: str) -> list[Page]:
+    if source == "trafilatura":
+        data = json.loads((root / "evaldata.json").read_text(encoding="utf-8"))
+        return [
+            Page(source, entry["key"], root, root / "eval" / f"{entry['file']}.gz", "", tuple(entry["with"]), tuple(entry["without"]))
+            for _url, entry in sorted(data.items())
+        ]
     truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
-    return [
-        Page(
-            "scrapinghub",
-            key,
-            root / "html" / f"{key}.html.gz",
-            {name: read_text(root / name / f"{key}.txt") for name in TEXT_INPUTS},
-            gold=entry["articleBody"],
+    return [Page(source, key, root, root / "html" / f"{key}.html.gz", entry["articleBody"]) for key, entry in sorted(truth.items())]
+
+
+def variants_of(root: Path) -> list[str]:
+    return sorted(path.name for path in (root / "text").iterdir() if path.is_dir() and path.name not in REFERENCE_VARIANTS)
+
+
+def measure(task: tuple[Page, str, bool]) -> Outcome:
+    """Clean one document and score it before, after and with the oracle (runs in a worker)."""
+    page, variant, keep_lines = task
+    raw = page.read(variant)
+    result = clean(raw)
+    outcome = Outcome()
+    if page.with_snippets or page.without_snippets:
+        outcome.raw_counts.add(raw, list(page.with_snippets), list(page.without_snippets))
+        outcome.cleaned_counts.add(result.text, list(page.with_snippets), list(page.without_snippets))
+        snippets = [normalise(snippet) for snippet in page.with_snippets]
+
+        def is_gold(line: str) -> bool:
+            text = normalise(line)
+            return any(snippet in text for snippet in snippets)
+
+        if keep_lines:
+            after = normalise(result.text)
+            outcome.left = [snippet for snippet in page.without_snippets if normalise(snippet) in after]
+    else:
+        gold_lines = GoldLines(page.gold)
+        outcome.raw = document_scores(page.gold, raw)
+        outcome.cleaned = document_scores(page.gold, result.text)
+        outcome.oracle = document_scores(page.gold, gold_lines.oracle(raw))
+        is_gold = gold_lines.__contains__
+        if keep_lines:
+            outcome.left = [line for line in result.text.split("\n") if TOKEN.search(line) and line not in gold_lines]
+    for removal in result.removals:
+        for line in removal.text.split("\n"):
+            if not TOKEN.search(line):
+                continue
+            outcome.removed[removal.rule] += 1
+            if is_gold(line):
+                outcome.gold_removed[removal.rule] += 1
+                if keep_lines:
+                    outcome.losses.append(f"{removal.rule}: {line}")
+    return outcome
+
+
+@dataclass
+class Row:
+    source: str
+    variant: str
+    outcomes: list[Outcome]
+
+    def scores(self, which: str) -> Scores | None:
+        if self.source == "trafilatura":
+            if which == "oracle":
+                return None
+            total = SnippetCounts()
+            for outcome in self.outcomes:
+                total += getattr(outcome, f"{which}_counts")
+            return total.scores
+        return mean_scores([getattr(outcome, which) for outcome in self.outcomes])
+
+    @property
+    def hurt(self) -> int:
+        def recalls(outcome: Outcome) -> tuple[float | None, float | None]:
+            if self.source == "trafilatura":
+                return outcome.raw_counts.recall, outcome.cleaned_counts.recall
+            return outcome.raw[1], outcome.cleaned[1]
+
+        return sum(1 for before, after in map(recalls, self.outcomes) if before is not None and (after or 0.0) < before - HURT)
+
+    def headroom(self) -> float | None:
+        """(cleaned − raw) / (oracle − raw) in F1: the share of line deletion's ceiling captured."""
+        oracle = self.scores("oracle")
+        raw = self.scores("raw").f1
+        if oracle is None or oracle.f1 - raw <= 1e-9:
+            return None
+        return (self.scores("cleaned").f1 - raw) / (oracle.f1 - raw)
+
+
+def run(data: Path, sources: list[str], variants: list[str] | None, html: bool, jobs: int, keep_lines: bool) -> list[Row]:
+    plan: list[tuple[str, str, list[Page]]] = []
+    for source in sources:
+        root = data / source
+        pages = load(root, source)
+        chosen = [variant for variant in variants_of(root) if variants is None or variant in variants]
+        plan += [(source, variant, pages) for variant in chosen + ([HTML_MODE] if html else [])]
+    tasks = [(page, variant, keep_lines) for _source, variant, pages in plan for page in pages]
+    with ProcessPoolExecutor(jobs) as pool:
+        outcomes = iter(list(pool.map(measure, tasks, chunksize=8)))
+    return [Row(source, variant, [next(outcomes) for _ in pages]) for source, variant, pages in plan]
+
+
+def print_scores(rows: list[Row]) -> list[str]:
+    """The table per source × variant; returns the warnings about unreproduced baselines."""
+    warnings = []
+    header = f"{'source':<12} {'variant':<12} {'raw P / R / F1':<22} {'cleaned P / R / F1':<22}"
+    print(f"{header} {'ΔF1':>7} {'oracle':>6} {'headroom':>8} {'hurt':>8}")
+    for row in rows:
+        raw, cleaned, oracle = row.scores("raw"), row.scores("cleaned"), row.scores("oracle")
+        headroom = row.headroom()
+        print(
+            f"{row.source:<12} {row.variant:<12} {raw.precision:.3f} / {raw.recall:.3f} / {raw.f1:.3f}  "
+            f"{cleaned.precision:.3f} / {cleaned.recall:.3f} / {cleaned.f1:.3f}  {cleaned.f1 - raw.f1:+.3f} "
+            f"{f'{oracle.f1:.3f}' if oracle else '–':>6} {f'{headroom:.0%}' if headroom is not None else '–':>8} "
+            f"{f'{row.hurt}/{len(row.outcomes)}':>8}"
         )
-        for key, entry in sorted(truth.items())
-    ]
+        expected = PUBLISHED_BASELINES.get((row.source, row.variant))
+        measured = (round(raw.precision, 3), round(raw.recall, 3), round(raw.f1, 3))
+        if expected and len(row.outcomes) == DEVELOPMENT_PAGES.get(row.source) and measured != expected:
+            warnings.append(f"warning: {row.source} {row.variant} baseline {measured} differs from README {expected}")
+    return warnings
 
 
-def load_trafilatura(root: Path) -> list[Page]:
-    data = json.loads((root / "evaldata.json").read_text(encoding="utf-8"))
-    return [
-        Page(
-            "trafilatura",
-            entry["key"],
-            root / "eval" / f"{entry['file']}.gz",
-            {name: read_text(root / name / f"{entry['key']}.txt") for name in TEXT_INPUTS},
-            with_snippets=tuple(entry["with"]),
-            without_snippets=tuple(entry["without"]),
-        )
-        for _url, entry in sorted(data.items())
-    ]
+def rule_table(rows: list[Row]) -> dict[str, dict[str, tuple[int, int]]]:
+    """source -> rule -> (lines removed, of them gold), summed over the variants measured."""
+    table: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for row in rows:
+        for outcome in row.outcomes:
+            for rule, count in outcome.removed.items():
+                table[row.source][rule][0] += count
+                table[row.source][rule][1] += outcome.gold_removed[rule]
+    return {source: {rule: (lines, gold) for rule, (lines, gold) in rules.items()} for source, rules in table.items()}
 
 
-def extract(path: Path) -> str:
-    """What ``boilerstrip clean page.html.gz`` reads; a page with no text scores as empty output."""
-    try:
-        return read_document(str(path), "html").text
-    except InputError:
-        return ""
+def print_rules(table: dict[str, dict[str, tuple[int, int]]]) -> None:
+    sources = list(table)
+    rules = sorted({rule for per_source in table.values() for rule in per_source})
+    print(f"\nper rule: lines removed / of them gold, all variants measured\n{'rule':<34}" + "".join(f"{source:>18}" for source in sources))
+    for rule in rules:
+        cells = [table[source].get(rule, (0, 0)) for source in sources]
+        print(f"{rule:<34}" + "".join(f"{f'{lines} / {gold}':>18}" for lines, gold in cells))
+    defects = [rule for rule in rules if sum(1 for source in sources if table[source].get(rule, (0, 0))[1] > 0) >= 2]
+    print(f"\nrules removing gold lines on two sources or more: {', '.join(defects) or 'none'}")
 
 
-def score(pages: list[Page], outputs: list[str]) -> Scores:
-    if pages[0].corpus == "scrapinghub":
-        return scrapinghub_scores([(page.gold, output) for page, output in zip(pages, outputs, strict=True)])
-    counts = SnippetCounts()
-    for page, output in zip(pages, outputs, strict=True):
-        counts.add(output, list(page.with_snippets), list(page.without_snippets))
-    return counts.scores
+def print_summaries(rows: list[Row], table: dict[str, dict[str, tuple[int, int]]]) -> None:
+    """One line per source, so a change's effect is seen at once."""
+    print()
+    for source in dict.fromkeys(row.source for row in rows):
+        own = [row for row in rows if row.source == source]
+        cells = []
+        for row in own:
+            headroom = row.headroom()
+            gain = row.scores("cleaned").f1 - row.scores("raw").f1
+            cells.append(f"{row.variant} {gain:+.3f}" + (f" ({headroom:.0%})" if headroom is not None else ""))
+        hurt = sum(row.hurt for row in own)
+        documents = sum(len(row.outcomes) for row in own)
+        removed = sum(lines for lines, _ in table.get(source, {}).values())
+        gold = sum(gold for _, gold in table.get(source, {}).values())
+        print(f"summary {source}: ΔF1 {', '.join(cells)} | hurt {hurt}/{documents} | lines removed {removed}, gold {gold}")
 
 
-def write_report(folder: Path, pages: list[Page], source: str, before: list[str], after: list[str]) -> None:
-    """Per document: lines removed that the gold text has, and boilerplate still there."""
+def write_report(folder: Path, rows: list[Row], pages: dict[str, list[Page]]) -> None:
+    """Per document and variant: gold lines removed (with the rule) and boilerplate left."""
     folder.mkdir(parents=True, exist_ok=True)
-    for page, raw, cleaned in zip(pages, before, after, strict=True):
-        kept = set(cleaned.splitlines())
-        removed = [line for line in raw.splitlines() if line.strip() and line not in kept]
-        if page.corpus == "scrapinghub":
-            gold = " ".join(TOKEN.findall(page.gold))
-            losses = [line for line in removed if " ".join(TOKEN.findall(line)) in gold]
-            left = [line for line in cleaned.splitlines() if line.strip() and " ".join(TOKEN.findall(line)) not in gold]
-        else:
-            text_before, text_after = normalise(raw), normalise(cleaned)
-            losses = [s for s in page.with_snippets if normalise(s) in text_before and normalise(s) not in text_after]
-            left = [s for s in page.without_snippets if normalise(s) in text_after]
-        if losses or left:
-            name = f"{page.corpus}-{source.replace('/', '-')}-{page.key}.txt"
-            body = ["# recall losses (removed, but in the gold text)", *losses, "", "# boilerplate left", *left]
-            (folder / name).write_text("\n".join(body) + "\n", encoding="utf-8")
+    for row in rows:
+        for page, outcome in zip(pages[row.source], row.outcomes, strict=True):
+            if outcome.losses or outcome.left:
+                body = ["# gold lines removed", *outcome.losses, "", "# boilerplate left", *outcome.left]
+                (folder / f"{row.source}-{row.variant}-{page.key}.txt").write_text("\n".join(body) + "\n", encoding="utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("data", type=Path, help="folder with scrapinghub/ and trafilatura/ (see shared/data/README.md)")
+    parser.add_argument("data", type=Path, help="folder with one folder per source (see shared/data/README.md)")
+    parser.add_argument("--sources", help=f"comma-separated, of {','.join(SOURCES)} (default: those present)")
+    parser.add_argument("--variants", help="comma-separated text variants (default: every one under text/)")
+    parser.add_argument("--html", action="store_true", help="also HTML mode, boilerstrip's own extraction (slow)")
     parser.add_argument("--report", type=Path, help="write per-document losses and leftovers here")
-    parser.add_argument("--no-html", action="store_true", help="skip HTML mode (the slow part)")
-    parser.add_argument("--jobs", type=int, default=2, help="processes for HTML extraction")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes")
     args = parser.parse_args()
 
-    corpora = {
-        "scrapinghub": load_scrapinghub(args.data / "scrapinghub"),
-        "trafilatura": load_trafilatura(args.data / "trafilatura"),
-    }
-    rows = []
-    warnings = []
-    for corpus, pages in corpora.items():
-        inputs = {name: [page.texts[name] for page in pages] for name in TEXT_INPUTS}
-        if not args.no_html:
-            with ProcessPoolExecutor(args.jobs) as pool:
-                inputs[HTML_INPUT] = list(pool.map(extract, [page.html_path for page in pages], chunksize=4))
-        for source, raw in inputs.items():
-            cleaned = [clean(text).text for text in raw]
-            before, after = score(pages, raw), score(pages, cleaned)
-            rows.append((corpus, source, before, after))
-            expected = PUBLISHED_BASELINES.get((corpus, len(pages), source))
-            measured = (round(before.precision, 3), round(before.recall, 3), round(before.f1, 3))
-            if expected and measured != expected:
-                warnings.append(f"warning: {corpus} {source} baseline {measured} differs from README {expected}")
-            if args.report:
-                write_report(args.report, pages, source, raw, cleaned)
-
-    print(f"{'corpus':<12} {'input':<14} {'no cleaning P / R / F1':<24} {'boilerstrip P / R / F1':<24} {'ΔF1':>7}")
-    for corpus, source, before, after in rows:
-        print(
-            f"{corpus:<12} {source:<14} "
-            f"{before.precision:.3f} / {before.recall:.3f} / {before.f1:.3f}    "
-            f"{after.precision:.3f} / {after.recall:.3f} / {after.f1:.3f}    "
-            f"{after.f1 - before.f1:+.3f}"
-        )
+    sources = args.sources.split(",") if args.sources else [source for source in SOURCES if (args.data / source).is_dir()]
+    variants = args.variants.split(",") if args.variants else None
+    rows = run(args.data, sources, variants, args.html, args.jobs, keep_lines=args.report is not None)
+    warnings = print_scores(rows)
+    table = rule_table(rows)
+    print_rules(table)
+    print_summaries(rows, table)
+    if args.report:
+        write_report(args.report, rows, {source: load(args.data / source, source) for source in sources})
     for warning in warnings:
         print(warning, file=sys.stderr)
     return 0
