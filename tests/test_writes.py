@@ -99,3 +99,31 @@ def test_a_really_full_file_system_keeps_the_original(small_filesystem):
     assert f"{corpus}: cannot write" in done.stderr and "Traceback" not in done.stderr
     assert corpus.read_bytes() == before
     assert os.listdir(small_filesystem) == ["corpus.jsonl"]
+
+
+# --- lone surrogates: legal in JSON, impossible in UTF-8 -----------------------------------------
+
+BODY = " text here, a long enough article sentence to stay on the page after cleaning, yes.\n"
+
+
+def test_a_lone_surrogate_is_cleaned_like_any_character():
+    from boilerstrip import clean
+
+    for odd in ("\ud800", "\udfff", "\ud83d"):
+        with_odd, with_plain = (clean(f"Foto: dpa\n{c}{BODY}Mehr zum Thema\n") for c in (odd, "x"))
+        assert with_odd.text == odd + BODY
+        assert [r.rule for r in with_odd.removals] == [r.rule for r in with_plain.removals]
+
+
+def test_a_jsonl_record_with_a_lone_surrogate_is_cleaned_and_its_neighbours_kept(tmp_path):
+    """One such record used to crash its whole chunk (thousands of records) out of the output."""
+    corpus = tmp_path / "corpus.jsonl"
+    lines = [json.dumps({"n": n, "text": DIRTY}) for n in range(3)]
+    lines.insert(1, '{"n": 9, "text": "Foto: dpa\\n\\ud800' + BODY.replace("\n", "\\n") + '"}')
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["clean", str(corpus), "-o", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["n"] for r in records] == [0, 9, 1, 2]
+    assert records[1]["text"] == "\ud800" + BODY
+    assert all(r["text"] == CLEANED for r in records if r["n"] != 9)

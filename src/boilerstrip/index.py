@@ -498,7 +498,7 @@ class _Finder:
             view = folded if on_folded else text
             held: dict[int, set[int]] = {}  # line offset: the needles found in it
             start = end = -1
-            for number, found_at, _found_end in automaton.find_matches_as_indexes(view, overlapping=True):
+            for number, found_at, _found_end in _needles_in(automaton, view):
                 if not start <= found_at < end:
                     start = view.rfind("\n", 0, found_at) + 1
                     end = view.find("\n", found_at) % (len(view) + 1)
@@ -598,3 +598,16 @@ def trie(paths: Iterable[tuple[str, ...]]) -> str:
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     return source(root)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _needles_in(automaton: AhoCorasick, view: str) -> list[tuple[int, int, int]]:
+    """The automaton's matches in ``view``. A lone surrogate (legal in JSON) cannot cross into
+    the Rust binding, so it goes in as U+FFFD: one code point for one, so every offset holds,
+    and no needle holds either character. The text itself is not changed."""
+    try:
+        return automaton.find_matches_as_indexes(view, overlapping=True)
+    except UnicodeEncodeError:
+        return automaton.find_matches_as_indexes(_LONE_SURROGATE.sub("\ufffd", view), overlapping=True)

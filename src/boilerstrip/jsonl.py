@@ -102,7 +102,12 @@ def parse(body: bytes, field: str) -> tuple[dict, str | None]:
 
 
 def dump(record: dict) -> bytes:
-    return json.dumps(record, ensure_ascii=False).encode("utf-8")
+    """The record as one UTF-8 line; a record holding a lone surrogate (which UTF-8 cannot
+    carry) is written with ``\\u`` escapes, as it came."""
+    try:
+        return json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(record).encode("ascii")
 
 
 def _reason(error: Exception) -> str:
