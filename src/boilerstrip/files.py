@@ -9,6 +9,7 @@ import io
 import os
 import re
 import shutil
+import stat
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -154,23 +155,50 @@ def nested_output(out_dir: str, paths: Iterable[str]) -> str | None:
     return None
 
 
+class NotReplaceable(OSError):
+    """A file that cleaning in place would change in more than its text; it is left as it is.
+    The message says why, without the file's name."""
+
+
+def in_place_target(path: str) -> str:
+    """The file that cleaning ``path`` in place replaces: a symlink's target, so the link stays
+    a link (to the cleaned file)."""
+    return os.path.realpath(path)
+
+
+def replaceable(path: str) -> os.stat_result:
+    """``path``'s status, for its replacement to take on (``AtomicFile(like=...)``).
+
+    A file with several hard links is refused: a new file in its place would be a copy that the
+    other names no longer share, and writing through the shared inode is not atomic.
+    """
+    status = os.stat(path)
+    if status.st_nlink > 1:
+        raise NotReplaceable(f"has {status.st_nlink} hard links, left as it is (a new file would split them); clean a copy with -o DIR")
+    return status
+
+
 class AtomicFile:
     """A temporary file beside ``path`` that replaces it on ``commit``; ``discard`` leaves no trace.
 
     ``os.replace`` within one folder is atomic, so a reader (or a crash) sees the old file or the
     new one, never a half-written one. Every byte is written (a buffered writer retries short
     writes and raises on a full disk) and flushed before the rename; ``durable`` also syncs it
-    to the device first, for files replaced in place. ``mode`` keeps the permissions of the file
-    being replaced.
+    to the device first, for files replaced in place. ``like`` is the status of the file being
+    replaced: the new one takes its owner, group and permission bits.
     """
 
-    def __init__(self, path: str, mode: int | None = None, compress: bool = False, durable: bool = False):
+    def __init__(self, path: str, like: os.stat_result | None = None, compress: bool = False, durable: bool = False):
         self.path = path
         self.durable = durable
         descriptor, self.temporary = _create_beside(path)
         self.handle = io.BufferedWriter(FileIO(descriptor, "wb"), WRITE_BUFFER)
-        if mode is not None:
-            os.fchmod(descriptor, mode)
+        if like is not None:
+            try:
+                _take_on(descriptor, like)
+            except OSError:
+                self.discard()
+                raise
         self.stream = gzip.GzipFile(fileobj=self.handle, mode="wb", mtime=0) if compress else self.handle
 
     def write(self, data: bytes) -> None:
@@ -215,8 +243,21 @@ class AtomicFile:
 WRITE_BUFFER = 1 << 16
 
 
-def write_atomic(path: str, data: bytes, mode: int | None = None, durable: bool = False) -> None:
-    target = AtomicFile(path, mode, durable=durable)
+def _take_on(descriptor: int, status: os.stat_result) -> None:
+    """Give a new file the owner, group and permission bits of the one it replaces (the owner
+    first: changing it clears set-user-ID bits). Only root may give a file away, so another
+    user's file is refused rather than silently becoming ours."""
+    own = os.fstat(descriptor)
+    if (own.st_uid, own.st_gid) != (status.st_uid, status.st_gid):
+        try:
+            os.fchown(descriptor, status.st_uid, status.st_gid)
+        except PermissionError:
+            raise NotReplaceable("its owner or group could not be kept; left as it is") from None
+    os.fchmod(descriptor, stat.S_IMODE(status.st_mode))
+
+
+def write_atomic(path: str, data: bytes, like: os.stat_result | None = None, durable: bool = False) -> None:
+    target = AtomicFile(path, like, durable=durable)
     try:
         target.write(data)
     except BaseException:

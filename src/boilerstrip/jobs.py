@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 
 from .engine import clean
-from .files import is_gzip_name, write_atomic
+from .files import NotReplaceable, is_gzip_name, replaceable, write_atomic
 from .index import compile_rules
 from .jsonl import Chunk, RecordError, dump, parse, split_ending
 from .model import Result
@@ -123,9 +123,11 @@ def clean_file(unit: FileUnit, options: RunOptions) -> Done:
             output = gzip.compress(output, mtime=0)
     else:
         output = raw  # unchanged: the very bytes, compressed or not
+    in_place = options.action == Action.IN_PLACE
     try:
-        mode = os.stat(unit.name).st_mode & 0o7777 if options.action == Action.IN_PLACE else None
-        write_atomic(unit.target, output, mode, durable=options.action == Action.IN_PLACE)
+        write_atomic(unit.target, output, replaceable(unit.target) if in_place else None, durable=in_place)
+    except NotReplaceable as error:
+        done.messages.append(f"{unit.name}: {error}")
     except OSError as error:
         return done.fail(f"{unit.target}: cannot write ({error.strerror or error})")
     return done

@@ -20,7 +20,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
-from .files import AtomicFile, PlanError, Source, Walk, check_outputs, file_size, is_gzip_name, nested_output, output_name
+from .files import (
+    AtomicFile,
+    NotReplaceable,
+    PlanError,
+    Source,
+    Walk,
+    check_outputs,
+    file_size,
+    in_place_target,
+    is_gzip_name,
+    nested_output,
+    output_name,
+    replaceable,
+)
 from .index import compile_rules
 from .jobs import ChunkUnit, Done, FileUnit, Unit, process
 from .jsonl import plan_chunks, read_chunks
@@ -142,13 +155,17 @@ class Planned:
 def plan(sources: Iterable[Source], options: RunOptions, out_dir: str | None = None) -> list[Planned]:
     """Every input's kind and output, decided before anything is read or written, and refused
     whole (``PlanError``) when two inputs would share an output or an output would replace an
-    input."""
+    input. In place, a file reached by several names (symlinks) is cleaned once."""
     planned = []
+    replaced = set()
     for source in sources:
         kind = kind_of(source.path, options.input_format)
         target = None
-        if options.action == Action.IN_PLACE:
-            target = source.path
+        if options.action == Action.IN_PLACE and source.path != STDIN:
+            target = in_place_target(source.path)
+            if target in replaced:
+                continue
+            replaced.add(target)
         elif options.action == Action.CLEAN and out_dir is not None:
             target = os.path.join(out_dir, output_name(source.relative, kind))
         planned.append(Planned(source, kind, target))
@@ -301,6 +318,9 @@ class _JsonlSink:
                         self._file().append_file(done.spooled)
                     else:
                         self._file().write(done.output)
+                except NotReplaceable as error:
+                    self.failed = True  # left as it is: a notice, not an error
+                    self.batch.stderr(f"{self.name}: {error}")
                 except OSError as error:
                     self._fail(f"{self.target}: cannot write ({error.strerror or error})")
             done.output = b""
@@ -310,8 +330,8 @@ class _JsonlSink:
 
     def _file(self) -> AtomicFile:
         if self.file is None:
-            mode = os.stat(self.name).st_mode & 0o7777 if self.in_place else None
-            self.file = AtomicFile(self.target, mode, compress=is_gzip_name(self.target), durable=self.in_place)
+            like = replaceable(self.target) if self.in_place else None
+            self.file = AtomicFile(self.target, like, compress=is_gzip_name(self.target), durable=self.in_place)
         return self.file
 
     def abandon(self) -> None:
