@@ -74,7 +74,7 @@ def test_jsonl_output_on_another_file_system_falls_back_to_a_plain_copy(tmp_path
     corpus.write_text((json.dumps({"text": DIRTY}) + "\n") * 3, encoding="utf-8")
     result = CliRunner().invoke(cli, ["clean", str(corpus), "-o", str(tmp_path / "out"), "-j", "1"])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8") == (json.dumps({"text": CLEANED}, ensure_ascii=False) + "\n") * 3
+    assert (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8") == (json.dumps({"text": CLEANED}) + "\n") * 3
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .engine import clean
 from .files import NotReplaceable, is_gzip_name, replaceable, write_atomic
 from .index import compile_rules
-from .jsonl import Chunk, RecordError, dump, parse, split_ending
+from .jsonl import Chunk, RecordError, locate, split_ending
 from .model import Result
 from .options import Action, OutputFormat, RunOptions
 from .report import Tally, finding_record, findings_github, findings_text, unified_diff
@@ -148,11 +148,12 @@ def clean_chunk(unit: ChunkUnit, options: RunOptions) -> Done:
             kept.append(line)
             continue
         try:
-            record, text = parse(body, options.field)
+            record = locate(body, options.field)
         except RecordError as error:
             done.fail(f"{unit.name}:{number}: {error}")
             kept.append(line)
             continue
+        text = record.text
         if text is None:
             done.tally.without_field += 1
             kept.append(line)
@@ -165,8 +166,7 @@ def clean_chunk(unit: ChunkUnit, options: RunOptions) -> Done:
         elif not options.keep_empty and not result.text.strip():
             done.tally.dropped += 1
         else:
-            record[options.field] = result.text
-            kept.append(dump(record) + ending)
+            kept.append(record.replaced(result.text) + ending)
     if options.action.writes:
         if unit.spool:
             descriptor, done.spooled = tempfile.mkstemp(prefix="boilerstrip-", suffix=".jsonl")

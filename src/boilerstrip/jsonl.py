@@ -1,12 +1,15 @@
 """JSONL corpora: one JSON object per line, one field cleaned, every other field left alone.
 
 A corpus is read in chunks of lines so memory stays flat however large the file; a line that is
-not a JSON object with a string in the field passes through byte for byte.
+not a JSON object with a string in the field passes through byte for byte. A cleaned record is
+the line it came as with only the field's value replaced (``Located.replaced``): numbers, escapes,
+key order, duplicate keys, spacing and a byte order mark are the very bytes they were.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -101,13 +104,91 @@ def parse(body: bytes, field: str) -> tuple[dict, str | None]:
     return record, text
 
 
-def dump(record: dict) -> bytes:
-    """The record as one UTF-8 line; a record holding a lone surrogate (which UTF-8 cannot
-    carry) is written with ``\\u`` escapes, as it came."""
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A record's line, decoded, and where in it the cleaned field's value is."""
+
+    line: str
+    text: str | None
+    """The field's value (None when the record has no such field)."""
+    span: tuple[int, int] | None = None
+    """Where the value is in ``line``, its quotes included: the last of duplicate keys, the one
+    a JSON parser keeps."""
+
+    def replaced(self, text: str) -> bytes:
+        """The line with the value replaced by ``text``, every other byte as it was. The value is
+        written with ``\\u`` escapes when the old one was pure ASCII (a corpus written that way
+        stays so) or when ``text`` holds a lone surrogate, which UTF-8 cannot carry."""
+        start, end = self.span
+        value = json.dumps(text, ensure_ascii=self.line[start:end].isascii())
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = json.dumps(text)
+        return (self.line[:start] + value + self.line[end:]).encode("utf-8", "surrogatepass")
+
+
+def locate(body: bytes, field: str) -> Located:
+    """Find ``field`` in one JSONL line, validating the line as ``json.loads`` would."""
     try:
-        return json.dumps(record, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(record).encode("ascii")
+        line = body.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError as error:
+        raise RecordError(f"not valid JSON ({_reason(error)}), passed through unchanged") from None
+    try:
+        found = _top_level_field(line, field)
+    except RecordError:
+        raise
+    except (ValueError, RecursionError) as error:
+        raise RecordError(f"not valid JSON ({_reason(error)}), passed through unchanged") from None
+    if found is None:
+        return Located(line, None)
+    text, span = found
+    if not isinstance(text, str):
+        raise RecordError(f"field {field!r} is not a string, passed through unchanged")
+    return Located(line, text, span)
+
+
+_DECODER = json.JSONDecoder()
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+"""What JSON allows between tokens."""
+
+
+def _top_level_field(line: str, field: str) -> tuple[object, tuple[int, int]] | None:
+    """The value of ``field`` in the object ``line`` holds and its span; every other value is
+    decoded too (in C, by ``json``'s own scanner), so a line is valid exactly when ``json.loads``
+    says so."""
+    at = _skip(line, 1 if line.startswith("\ufeff") else 0)
+    if not line.startswith("{", at):
+        json.loads(line[at:])  # raises for what is not JSON at all
+        raise RecordError("not a JSON object, passed through unchanged")
+    found = None
+    at = _skip(line, at + 1)
+    closed = line.startswith("}", at)
+    if closed:
+        at = _skip(line, at + 1)
+    while not closed:
+        if not line.startswith('"', at):
+            raise json.JSONDecodeError("Expecting property name enclosed in double quotes", line, at)
+        key, at = json.decoder.scanstring(line, at + 1)
+        at = _skip(line, at)
+        if not line.startswith(":", at):
+            raise json.JSONDecodeError("Expecting ':' delimiter", line, at)
+        start = _skip(line, at + 1)
+        value, at = _DECODER.raw_decode(line, start)
+        if key == field:
+            found = value, (start, at)
+        at = _skip(line, at)
+        closed = line.startswith("}", at)
+        if not closed and not line.startswith(",", at):
+            raise json.JSONDecodeError("Expecting ',' delimiter", line, at)
+        at = _skip(line, at + 1)
+    if at != len(line):
+        raise json.JSONDecodeError("Extra data", line, at)
+    return found
+
+
+def _skip(line: str, at: int) -> int:
+    return _WHITESPACE.match(line, at).end()
 
 
 def _reason(error: Exception) -> str:
