@@ -55,37 +55,67 @@ class Walk:
         self.exclude = _globs((*DEFAULT_EXCLUDE, *exclude))
         self.skip_dirs = {os.path.realpath(d) for d in skip_dirs}
         self.skipped = 0
+        self.special: list[str] = []
+        """Messages for what a folder held that is not a regular file (a FIFO, a socket, a
+        device): opening one could block the run for ever, so it is left alone."""
 
     def sources(self, paths: Iterable[str]) -> Iterator[Source]:
         for path in paths:
             if path != STDIN and os.path.isdir(path):
-                yield from self._walk(path)
+                yield from self._walk(path, "")
             else:
-                yield Source(path, os.path.basename(path) or path)
+                yield Source(path, os.path.basename(path) or path)  # named: read even if a FIFO, as cat does
 
-    def _walk(self, top: str) -> Iterator[Source]:
-        for folder, dirs, names in os.walk(top):
-            below = os.path.relpath(folder, top)
-            prefix = "" if below == "." else below + os.sep
-            dirs[:] = sorted(
-                d
-                for d in dirs
-                if not self._excluded(prefix + d) and os.path.realpath(os.path.join(folder, d)) not in self.skip_dirs
-            )
-            for name in sorted(names):
-                relative = prefix + name
-                if self._excluded(relative):
-                    continue
-                if self._included(relative):
-                    yield Source(os.path.join(folder, name), relative)
-                else:
-                    self.skipped += 1
+    def _walk(self, folder: str, prefix: str) -> Iterator[Source]:
+        """Files first, then sub-folders, each in name order; links to folders are not followed
+        and an unreadable folder is passed over, as ``os.walk`` does."""
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            return
+        folders = []
+        for entry in entries:
+            relative = prefix + entry.name
+            if self._excluded(relative):
+                continue
+            if _is_folder(entry):
+                if not entry.is_symlink() and os.path.realpath(entry.path) not in self.skip_dirs:
+                    folders.append(entry)
+            elif not self._included(relative):
+                self.skipped += 1
+            elif (what := _special(entry)) is not None:
+                self.special.append(f"{entry.path}: {what}, not a regular file; left alone")
+            else:
+                yield Source(entry.path, relative)
+        for entry in folders:
+            yield from self._walk(entry.path, prefix + entry.name + os.sep)
 
     def _excluded(self, relative: str) -> bool:
         return _matches(relative, self.exclude)
 
     def _included(self, relative: str) -> bool:
         return _matches(relative, self.include) if self.include else is_recognised(relative)
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link to itself: reading it says so
+        return False
+
+
+def _special(entry: os.DirEntry) -> str | None:
+    """What kind of special file ``entry`` is (through a link), or None for a regular file and
+    for a link that cannot be followed (reading it then says why)."""
+    try:
+        if entry.is_file():
+            return None
+        mode = entry.stat().st_mode
+    except OSError:
+        return None
+    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+    return next((what for test, what in kinds if test(mode)), "a special file")
 
 
 def _globs(globs: Iterable[str]) -> re.Pattern[str] | None:
@@ -192,13 +222,14 @@ class AtomicFile:
         self.path = path
         self.durable = durable
         descriptor, self.temporary = _create_beside(path)
-        self.handle = io.BufferedWriter(FileIO(descriptor, "wb"), WRITE_BUFFER)
-        if like is not None:
-            try:
+        try:
+            if like is not None:
                 _take_on(descriptor, like)
-            except OSError:
-                self.discard()
-                raise
+            self.handle = io.BufferedWriter(FileIO(descriptor, "wb"), WRITE_BUFFER)
+        except BaseException:  # a refusal, or a signal: no temporary is left behind
+            os.close(descriptor)
+            os.unlink(self.temporary)
+            raise
         self.stream = gzip.GzipFile(fileobj=self.handle, mode="wb", mtime=0) if compress else self.handle
 
     def write(self, data: bytes) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .engine import clean
@@ -75,10 +76,15 @@ class Done:
         return self
 
 
-def process(unit: Unit, options: RunOptions) -> list[Done]:
+def process(unit: Unit, options: RunOptions, stopping: Callable[[], bool] = lambda: False) -> list[Done]:
     """Clean a bundle of files or a JSONL chunk; a bug on one document is reported as its
-    error, never ends the batch."""
-    return [_process_one(one, options) for one in (unit if isinstance(unit, tuple) else (unit,))]
+    error, never ends the batch. When ``stopping`` says so, the files not begun are left out."""
+    done = []
+    for one in unit if isinstance(unit, tuple) else (unit,):
+        if stopping():
+            break
+        done.append(_process_one(one, options))
+    return done
 
 
 def _process_one(unit: FileUnit | ChunkUnit, options: RunOptions) -> Done:
@@ -170,8 +176,12 @@ def clean_chunk(unit: ChunkUnit, options: RunOptions) -> Done:
     if options.action.writes:
         if unit.spool:
             descriptor, done.spooled = tempfile.mkstemp(prefix="boilerstrip-", suffix=".jsonl")
-            with os.fdopen(descriptor, "wb", buffering=0) as spool:
-                spool.write(b"".join(kept))
+            try:
+                with os.fdopen(descriptor, "wb", buffering=0) as spool:
+                    spool.write(b"".join(kept))
+            except BaseException:  # a full disk, or told to stop: no spool is left behind
+                os.unlink(done.spooled)
+                raise
         else:
             done.output = b"".join(kept)
     return done

@@ -7,6 +7,7 @@ a few units per worker are in flight, which keeps memory flat on corpora of any 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import os
@@ -51,9 +52,9 @@ BUNDLE_BYTES = 1 << 20
 in the main process, which would otherwise compete with the workers for the cores."""
 
 
-class Interrupted(Exception):
-    """SIGINT or SIGTERM reached the main process: no more units are started, running ones
-    finish and are counted."""
+class Interrupted(BaseException):
+    """SIGINT, SIGTERM or SIGHUP reached the main process. A ``BaseException``, as
+    ``KeyboardInterrupt`` is: nothing that handles a document's errors may swallow it."""
 
     def __init__(self, signal_number: int):
         super().__init__(signal.Signals(signal_number).name)
@@ -64,6 +65,9 @@ class Interrupted(Exception):
     @property
     def message(self) -> str:
         return f"boilerstrip: interrupted ({self}): {self.done} of {self.total} file(s) done, the others left as they were"
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class OutputError(Exception):
@@ -79,36 +83,80 @@ def _standard_output() -> Iterator[None]:
         raise OutputError(f"cannot write to standard output ({error.strerror or error})") from None
 
 
+_stopping = threading.Event()
+"""In a worker: the main process asked it to stop (SIGTERM); it finishes the file in hand."""
+
+
 def _start_worker(options: RunOptions) -> None:
-    """Workers leave Ctrl-C and SIGTERM to the main process, which lets running units finish:
-    a file being written is then whole, old or new, never cut. The rules are compiled before
-    the first unit arrives."""
+    """Ctrl-C and hang-ups are the main process's to handle. SIGTERM from it asks a worker to
+    stop after the file in hand; a second one stops it at once (``SystemExit``, so a temporary
+    file being written is removed). A worker whose main process has died stops by itself. The
+    rules are compiled before the first unit arrives."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_terminate)
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     compile_rules(options.rules)
 
 
+def _on_terminate(_number: int, _frame: object) -> None:
+    if _stopping.is_set():
+        raise SystemExit(128 + signal.SIGTERM)
+    _stopping.set()
+
+
+def _watch_parent(parent: int) -> None:
+    """Orphaned (the main process was killed outright): stop as if told to, then exit."""
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_POLL)
+    for _ in range(2):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(ORPHAN_POLL)
+    os._exit(128 + signal.SIGTERM)
+
+
+ORPHAN_POLL = 0.5
+STOP_GRACE = 0.5
+"""Seconds a stopped run waits for the files in hand: then workers are stopped at once."""
+
+
+def _work(unit: Unit, options: RunOptions) -> list[Done]:
+    """What a worker runs: ``process``, stopping between files when asked to."""
+    return process(unit, options, stopping=_stopping.is_set)
+
+
 class Pipeline:
-    """Runs units on worker processes and hands their results back in the order they were sent."""
+    """Runs units on worker processes and hands their results back in the order they were sent.
 
-    def __init__(self, options: RunOptions, jobs: int, check_stop: Callable[[], None] = lambda: None):
+    A worker that dies (the system's out-of-memory killer, a crash) takes its pool with it: the
+    units then in flight are tried again, one document at a time, in new workers, and only the
+    document that kills its worker again fails, with one line.
+    """
+
+    def __init__(self, options: RunOptions, jobs: int):
         self.options = options
-        self.check_stop = check_stop
-        """Raises when the run is asked to stop; called between units, never inside one."""
-        self.pending: deque[tuple[Future | None, Callable]] = deque()
+        self.jobs = jobs
+        self.pending: deque[tuple[Future | None, Callable, Unit | None, object]] = deque()
+        """Units in flight: the future, what takes its results, the unit and the pool running it."""
         self.window = max(1, jobs) * UNITS_PER_WORKER
-        self.pool = None
-        if jobs > 1:
-            from concurrent.futures import ProcessPoolExecutor  # only parallel runs pay for it
+        self.pool = self._new_pool() if jobs > 1 else None
 
-            self.pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(options,))
+    def _new_pool(self):
+        from concurrent.futures import ProcessPoolExecutor  # only parallel runs pay for it
+
+        return ProcessPoolExecutor(self.jobs, initializer=_start_worker, initargs=(self.options,))
+
+    def _replace(self, broken) -> None:
+        """A new pool for the one a dead worker broke (once, however many units failed with it)."""
+        if broken is self.pool:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new_pool()
 
     def submit(self, unit: Unit, then: Callable[[list[Done]], None]) -> None:
-        self.check_stop()
         if self.pool is None:
             then(process(unit, self.options))
             return
-        self.pending.append((self.pool.submit(process, unit, self.options), then))
+        self.pending.append((self.pool.submit(_work, unit, self.options), then, unit, self.pool))
         while len(self.pending) > self.window:
             self._hand_back()
 
@@ -117,29 +165,96 @@ class Pipeline:
         if self.pool is None:
             callback()
         else:
-            self.pending.append((None, callback))
+            self.pending.append((None, callback, None, self.pool))
 
     def _hand_back(self) -> None:
-        future, then = self.pending.popleft()
+        from concurrent.futures.process import BrokenProcessPool
+
+        future, then, unit, pool = self.pending[0]  # taken off once its results are in: a signal may cut the wait
         if future is None:
+            self.pending.popleft()
             then()
-        else:
-            then(future.result())
+            return
+        try:
+            results = future.result()
+        except BrokenProcessPool:
+            self._replace(pool)
+            results = self._one_at_a_time(unit)
+        self.pending.popleft()
+        then(results)
+
+    def _one_at_a_time(self, unit: Unit) -> list[Done]:
+        """The documents of a unit that was in flight when a worker died, each tried alone."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        results = []
+        for one in unit if isinstance(unit, tuple) else (unit,):
+            pool = self.pool
+            try:
+                results.extend(pool.submit(_work, (one,) if isinstance(one, FileUnit) else one, self.options).result())
+            except BrokenProcessPool:
+                self._replace(pool)
+                results.append(_died(one))
+        return results
 
     def finish(self) -> None:
         while self.pending:
-            self.check_stop()
             self._hand_back()
 
-    def close(self) -> None:
-        """Stop: units already running finish (their files are whole) and are handed back, so
-        they are counted; queued ones are dropped, and so are the callbacks waiting for them."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, stopped: bool = False) -> None:
+        """End the run. ``stopped`` (a signal): queued units are dropped, workers finish the file
+        in hand within ``STOP_GRACE`` seconds (those are handed back and counted), then are
+        stopped at once; no worker outlives the run."""
+        if self.pool is None:
+            return
+        if not stopped:
+            self.pool.shutdown(wait=True)
+            return
+        for future, *_ in self.pending:
+            if future is not None:
+                future.cancel()
+        workers = list(getattr(self.pool, "_processes", {}).values())  # no public handle on them
+        for worker in workers:
+            _signal(worker, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE
+        while self.pending and time.monotonic() < deadline:
+            future = self.pending[0][0]
+            if future is not None and not future.done():
+                time.sleep(0.01)
+                continue
+            if future is not None and future.cancelled():
+                self.pending.popleft()
+                continue
+            self._hand_back()
         while self.pending:
-            future, then = self.pending.popleft()
-            if future is not None and not future.cancelled() and future.exception() is None:
-                then(future.result())
+            _drop_spools(self.pending.popleft()[0])
+        for worker in workers:
+            _signal(worker, signal.SIGTERM)  # the second: at once
+        for worker in workers:
+            worker.join(STOP_GRACE)
+            if worker.is_alive():
+                worker.kill()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _drop_spools(future: Future | None) -> None:
+    """Remove the spooled output of a unit whose results will not be used."""
+    if future is not None and future.done() and not future.cancelled() and future.exception() is None:
+        for done in future.result():
+            if done.spooled is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(done.spooled)
+
+
+def _signal(worker, number: int) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        os.kill(worker.pid, number)
+
+
+def _died(unit: FileUnit | ChunkUnit) -> Done:
+    where = f"{unit.name}:{unit.chunk.first_line}" if isinstance(unit, ChunkUnit) else unit.name
+    done = Done(whole=False)
+    return done.fail(f"{where}: the worker process cleaning it died (killed by the system: out of memory?); left as it was")
 
 
 @dataclass(frozen=True)
@@ -196,22 +311,21 @@ class Batch:
         self._bundle: list[FileUnit] = []
         self.sinks: list[_JsonlSink] = []
         """JSONL outputs begun and not yet committed or dropped."""
-        self.stop_signal: int | None = None
+        self.stopped = False
 
     def stop(self, signal_number: int) -> None:
-        """Ask the run to stop at the next unit (a signal handler calls this: the run itself
-        raises ``Interrupted`` where nothing is half done)."""
-        self.stop_signal = signal_number
-
-    def _check_stop(self) -> None:
-        if self.stop_signal is not None:
-            raise Interrupted(self.stop_signal)
+        """Stop the run now (a signal handler calls this): raises ``Interrupted`` where the run
+        is. A file being written is dropped whole (every writer removes its temporary file on
+        any exception), so what is on disk is old or new. Only the first signal counts: the
+        ones after it would cut short the stopping itself."""
+        if not self.stopped:
+            self.stopped = True
+            raise Interrupted(signal_number)
 
     def run(self, planned: Iterable[Planned]) -> Tally:
-        pipeline = Pipeline(self.options, self.jobs, self._check_stop)
+        pipeline = Pipeline(self.options, self.jobs)
         try:
             for item in planned:
-                self._check_stop()
                 if item.kind == Kind.JSONL:
                     self._send_bundle(pipeline)
                     self._submit_jsonl(pipeline, item)
@@ -222,7 +336,7 @@ class Batch:
             self._send_bundle(pipeline)
             pipeline.finish()
         finally:
-            pipeline.close()
+            pipeline.close(stopped=self.stopped)
             for sink in list(self.sinks):
                 sink.abandon()  # a JSONL output not committed by now is incomplete
         self._flush()
@@ -423,6 +537,8 @@ def run_batch(
         raise PlanError(f"the output folder {out_dir} is inside the input folder {inside}; it would clean its own output")
     walk = Walk(include, exclude, skip_dirs=[out_dir] if out_dir else [])
     planned = plan(walk.sources(paths), options, out_dir)
+    for message in walk.special:
+        stderr(message)
     single = len(planned) == 1 and planned[0].kind != Kind.JSONL
     jobs = 1 if single else jobs or os.cpu_count() or 1
     batch = Batch(options, jobs=jobs, stderr=stderr)
@@ -461,11 +577,11 @@ def _progress(show: bool, options: RunOptions, planned: list[Planned]) -> Iterat
 
 @contextmanager
 def _on_signals(stop: Callable[[int], None]) -> Iterator[None]:
-    """Ctrl-C and SIGTERM stop a batch between units, not in the middle of writing a file."""
+    """Ctrl-C, SIGTERM and SIGHUP stop a batch (``Batch.stop``)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {number: signal.signal(number, lambda number, _frame: stop(number)) for number in (signal.SIGINT, signal.SIGTERM)}
+    previous = {number: signal.signal(number, lambda number, _frame: stop(number)) for number in STOP_SIGNALS}
     try:
         yield
     finally:
