@@ -87,3 +87,33 @@ def test_line_endings_are_kept(parts, ending):
     result = clean(text).text
     assert result.count("\n") == result.count(ending)
     assert result == "" or result.endswith(ending)
+
+
+
+HIDDEN_BREAKS = ["\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+SHORT_SENTENCES = ["Das ist ein langer Artikelsatz mit vielen Worten.", "The mayor said the road stays closed."]
+"""Article sentences short enough for a credit or teaser pattern to run on into them."""
+LINE_BOILERPLATE = [line for line in BOILERPLATE if line not in ("Comments", "Kommentare", "Mehr zum Thema", "Newsletter")]
+"""Boilerplate that opens no block: a block takes the short lines after it by design."""
+
+
+@st.composite
+def glued_documents(draw):
+    """Lines of boilerplate and article text, some of them glued into one ``\n`` line by a
+    character a reader sees as a line break, the boilerplate before or after the sentence."""
+    lines = []
+    for _ in range(draw(st.integers(1, 8))):
+        boilerplate, sentence = draw(st.sampled_from(LINE_BOILERPLATE)), draw(st.sampled_from(SHORT_SENTENCES))
+        glue = draw(st.sampled_from(HIDDEN_BREAKS))
+        lines.append(draw(st.sampled_from([boilerplate + glue + sentence, sentence + glue + boilerplate, boilerplate, ARTICLE[0]])))
+    return draw(st.sampled_from(["\n", "\r\n"])).join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(glued_documents())
+def test_no_removal_takes_an_article_line_across_a_break_a_reader_sees(text):
+    """``str.splitlines`` and viewers break at U+2028, a lone ``\\r``, form feeds and the rest:
+    a sentence joined to boilerplate by one of them is still a line of its own, and is kept."""
+    cleaned = clean(text).text
+    for sentence in SHORT_SENTENCES:
+        assert cleaned.count(sentence) == text.count(sentence)

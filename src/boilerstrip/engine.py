@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .index import CompiledRules, Hits, compile_rules
-from .lines import split_lines
+from .lines import HIDDEN_BREAK, has_hidden_break, split_lines
 from .model import Line, Removal, Result, Rule
 
 SHORT_WORDS = 12
@@ -35,13 +35,35 @@ class _Mark:
 def clean(text: str, rules: CompiledRules | None = None) -> Result:
     """Remove boilerplate from one document. ``rules`` defaults to every shipped rule."""
     rules = rules if rules is not None else compile_rules()
-    hits = rules.hits(text)
+    hits = _visible_lines_only(text, rules.hits(text))
     if not hits:
         return Result(text, ())
     removals: list[Removal] = []
     for start, end in _regions(text, hits, rules):
         removals += removals_of(split_lines(text[start:end], start, text.count("\n", 0, start) + 1), hits)
     return cut(text, removals)
+
+
+def _visible_lines_only(text: str, hits: Hits) -> Hits:
+    """Drop the hits that would cut across a line break a reader sees (``lines.HIDDEN_BREAK``):
+    a whole line holding one, a span holding one. Rare, so the common case costs one search
+    per hit line."""
+    hidden = {}
+    for offset in hits.offsets():
+        end = text.find("\n", offset)
+        body = text[offset : len(text) if end < 0 else end].removesuffix("\r")
+        if has_hidden_break(body):
+            hidden[offset] = body
+    if not hidden:
+        return hits
+    lines = {offset: rule for offset, rule in hits.lines.items() if offset not in hidden}
+    spans = {}
+    for offset, found in hits.spans.items():
+        body = hidden.get(offset)
+        kept = found if body is None else tuple(span for span in found if not HIDDEN_BREAK.search(body, span[0], span[1]))
+        if kept:
+            spans[offset] = kept
+    return Hits(lines, spans)
 
 
 def _regions(text: str, hits: Hits, rules: CompiledRules) -> list[tuple[int, int]]:
@@ -140,8 +162,11 @@ def _mark_block(lines, marks, start: int, rule: Rule, hits: Hits) -> int:
 
 
 def _resolve_context(lines: list[Line], marks: list[_Mark | None], weak: dict[int, Rule]) -> None:
-    """jusText's idea for lines: short undecided lines take the side of their neighbours."""
-    decided = [i for i, line in enumerate(lines) if not line.is_blank and (marks[i] or line.words > SHORT_WORDS)]
+    """jusText's idea for lines: short undecided lines take the side of their neighbours. A line
+    holding a hidden line break is several lines to a reader: it is kept, as a long line is."""
+    decided = [
+        i for i, line in enumerate(lines) if not line.is_blank and (marks[i] or line.words > SHORT_WORDS or has_hidden_break(line.text))
+    ]
     bounds = [-1, *decided, len(lines)]
     for before, after in pairwise(bounds):
         run = [i for i in range(before + 1, after) if not lines[i].is_blank]

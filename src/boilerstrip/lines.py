@@ -4,10 +4,24 @@ The engine, the index and the command line's line numbers all split here, so the
 
 from __future__ import annotations
 
+import re
+
 from .model import Line
 
 DECORATION = " |•·*►▸▶›"
 """Table pipes and bullets that scrapers leave around a line; rules should not have to spell them."""
+
+
+HIDDEN_BREAK = re.compile("[\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+"""Characters that ``str.splitlines`` and many viewers break a line at, but that the line model
+(``split_lines``: ``\n`` and ``\r\n``) keeps inside a line. A reader sees such a line as
+several; a rule therefore never decides on it whole (``has_hidden_break``), so no removal takes
+an article sentence along with the boilerplate it was joined to."""
+
+
+def has_hidden_break(body: str) -> bool:
+    """Whether a line (without its ending) holds a character a reader sees as a line break."""
+    return HIDDEN_BREAK.search(body) is not None
 
 
 def match_text(text: str) -> str:
