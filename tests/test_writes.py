@@ -2,6 +2,7 @@
 was there: the output is complete and flushed before the rename, or the original stays."""
 
 import errno
+import gzip
 import io
 import json
 import os
@@ -127,3 +128,24 @@ def test_a_jsonl_record_with_a_lone_surrogate_is_cleaned_and_its_neighbours_kept
     assert [r["n"] for r in records] == [0, 9, 1, 2]
     assert records[1]["text"] == "\ud800" + BODY
     assert all(r["text"] == CLEANED for r in records if r["n"] != 9)
+
+
+def test_a_file_over_the_size_limit_is_copied_unchanged_or_left_and_the_rest_cleaned(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    big = "Foto: dpa\n" + "word " * 300_000 + "\n"  # 1.5 MB: over a 1 MB limit
+    (folder / "big.txt").write_text(big, encoding="utf-8")
+    (folder / "bomb.txt.gz").write_bytes(gzip.compress(b"x" * 3_000_000))  # small on disk, large inside
+    (folder / "a.txt").write_text(DIRTY, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["clean", str(folder), "-o", str(tmp_path / "out"), "-q", "-j", "1", "--max-size", "1"])
+    assert result.exit_code == 0, result.output
+    assert f"{folder / 'big.txt'}: larger than the 1 MB limit (--max-size); copied unchanged" in result.output
+    assert f"{folder / 'bomb.txt.gz'}: larger than the 1 MB limit (--max-size); copied unchanged" in result.output
+    assert (tmp_path / "out" / "big.txt").read_text(encoding="utf-8") == big
+    assert (tmp_path / "out" / "bomb.txt.gz").read_bytes() == (folder / "bomb.txt.gz").read_bytes()
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == CLEANED
+    in_place = CliRunner().invoke(cli, ["clean", str(folder / "big.txt"), "--in-place", "-q", "--max-size", "1"])
+    assert in_place.exit_code == 0 and "(--max-size); left as it is" in in_place.output
+    assert (folder / "big.txt").read_text(encoding="utf-8") == big
+    to_stdout = CliRunner().invoke(cli, ["clean", str(folder / "big.txt"), "--max-size", "1"])
+    assert to_stdout.exit_code == 2 and "(--max-size); not cleaned, not written" in to_stdout.output

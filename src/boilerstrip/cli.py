@@ -64,6 +64,14 @@ batch_options = _options(
     click.option("--field", default="text", show_default=True, help="The JSONL field holding the text."),
     click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: number of cores]."),
     click.option("-q", "--quiet", is_flag=True, help="No progress bar, summary or counts on stderr; errors still."),
+    click.option(
+        "--max-size",
+        type=click.FloatRange(min=0, min_open=True),
+        default=RunOptions.max_bytes / 1e6,
+        show_default=True,
+        metavar="MB",
+        help="Leave a file larger than this (uncompressed) as it is; into -o DIR it is copied unchanged.",
+    ),
 )
 
 input_format_option = click.option(
@@ -99,7 +107,7 @@ def cli() -> None:
 @batch_options
 @input_format_option
 @rule_options
-def clean_command(paths, out_dir, in_place, diff, keep_empty, include, field, jobs, quiet, input_format, **flags) -> None:
+def clean_command(paths, out_dir, in_place, diff, keep_empty, include, field, jobs, quiet, max_size, input_format, **flags) -> None:
     """Clean PATHS (files or folders; stdin when none or '-').
 
     Cleaned text goes to stdout, or with -o into DIR (the tree mirrored, HTML pages as .txt), or
@@ -114,7 +122,9 @@ def clean_command(paths, out_dir, in_place, diff, keep_empty, include, field, jo
         raise click.UsageError("stdin can only be cleaned to stdout; name files or folders to write")
     chosen = resolve(**flags)
     action = Action.DIFF if diff else Action.IN_PLACE if in_place else Action.CLEAN
-    options = RunOptions(chosen.selection, action, input_format=input_format, field=field, keep_empty=keep_empty)
+    options = RunOptions(
+        chosen.selection, action, input_format=input_format, field=field, keep_empty=keep_empty, max_bytes=int(max_size * 1e6)
+    )
     outcome = _run(paths, options, chosen, out_dir=out_dir, include=include, jobs=jobs, quiet=quiet, writes=writes)
     if writes and not quiet:
         from rich.console import Console
@@ -129,10 +139,10 @@ def clean_command(paths, out_dir, in_place, diff, keep_empty, include, field, jo
 @batch_options
 @input_format_option
 @rule_options
-def check_command(paths, output_format, include, field, jobs, quiet, input_format, **flags) -> None:
+def check_command(paths, output_format, include, field, jobs, quiet, max_size, input_format, **flags) -> None:
     """Report what would be removed as path:line: rule-id text; exit 1 if anything would be."""
     chosen = resolve(**flags)
-    options = RunOptions(chosen.selection, Action.CHECK, OutputFormat(output_format), input_format, field)
+    options = RunOptions(chosen.selection, Action.CHECK, OutputFormat(output_format), input_format, field, max_bytes=int(max_size * 1e6))
     outcome = _run(paths, options, chosen, include=include, jobs=jobs, quiet=quiet, writes=False)
     tally = outcome.tally
     if options.output_format == OutputFormat.JSON:

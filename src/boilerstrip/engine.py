@@ -39,8 +39,11 @@ def clean(text: str, rules: CompiledRules | None = None) -> Result:
     if not hits:
         return Result(text, ())
     removals: list[Removal] = []
+    counted, number = 0, 1  # line numbers counted on from the last region: linear, however many regions
     for start, end in _regions(text, hits, rules):
-        removals += removals_of(split_lines(text[start:end], start, text.count("\n", 0, start) + 1), hits)
+        number += text.count("\n", counted, start)
+        counted = start
+        removals += removals_of(split_lines(text[start:end], start, number), hits)
     return cut(text, removals)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import NamedTuple
 
@@ -52,9 +52,15 @@ class Hits:
     def __bool__(self) -> bool:
         return bool(self.lines or self.spans)
 
-    def offsets(self) -> set[int]:
+    every: frozenset[int] = field(init=False, repr=False, compare=False)
+    """Every line a rule has something to say about (``offsets``), worked out once."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "every", frozenset(self.spans.keys() | self.lines.keys()))
+
+    def offsets(self) -> frozenset[int]:
         """Every line a rule has something to say about."""
-        return self.spans.keys() | self.lines.keys()
+        return self.every
 
 
 @lru_cache(maxsize=32)

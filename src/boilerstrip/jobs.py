@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .engine import clean
-from .files import NotReplaceable, is_gzip_name, replaceable, write_atomic
+from .files import AtomicFile, NotReplaceable, is_gzip_name, replaceable, write_atomic
 from .index import compile_rules
 from .jsonl import Chunk, RecordError, locate, split_ending
 from .model import Result
 from .options import Action, OutputFormat, RunOptions
 from .report import Tally, finding_record, findings_github, findings_text, unified_diff
-from .sources import InputError, Kind, as_document, encode, gunzip, input_error, kind_of, read_bytes
+from .sources import InputError, Kind, TooLarge, as_document, encode, gunzip, input_error, kind_of, read_bytes
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,8 @@ def clean_file(unit: FileUnit, options: RunOptions) -> Done:
     done = Done(size=unit.size)
     done.tally.files = 1
     try:
-        raw = unit.data if unit.data is not None else read_bytes(unit.name)
-        data = gunzip(unit.name, raw)
+        raw = unit.data if unit.data is not None else read_bytes(unit.name, options.max_bytes)
+        data = gunzip(unit.name, raw, options.max_bytes)
         kind = kind_of(unit.name, options.input_format, data)
         if kind == Kind.HTML and options.action == Action.IN_PLACE:
             done.tally.skipped_html = 1
@@ -111,6 +111,8 @@ def clean_file(unit: FileUnit, options: RunOptions) -> Done:
             )
             return done
         document = as_document(unit.name, data, kind)
+    except TooLarge as error:
+        return _pass_through(done, unit, error, options)
     except InputError as error:
         return done.fail(str(error))
     result = clean(document.text, compile_rules(options.rules))
@@ -136,6 +138,29 @@ def clean_file(unit: FileUnit, options: RunOptions) -> Done:
         done.messages.append(f"{unit.name}: {error}")
     except OSError as error:
         return done.fail(f"{unit.target}: cannot write ({error.strerror or error})")
+    return done
+
+
+def _pass_through(done: Done, unit: FileUnit, error: TooLarge, options: RunOptions) -> Done:
+    """A file over the size limit: in place it stays as it is; into an output folder it is
+    copied as it is (streamed), so the output still holds every input; on stdout it would be
+    missing from the stream, an error."""
+    if unit.target is None and options.action.writes:
+        return done.fail(f"{error}; not cleaned, not written")
+    if options.action == Action.CLEAN:
+        try:
+            output = AtomicFile(unit.target)
+            try:
+                output.append_file(unit.name)
+            except BaseException:
+                output.discard()
+                raise
+            output.commit()
+        except OSError as failure:
+            return done.fail(f"{unit.target}: cannot write ({failure.strerror or failure})")
+        done.messages.append(f"{error}; copied unchanged")
+    else:
+        done.messages.append(f"{error}; left as it is")
     return done
 
 

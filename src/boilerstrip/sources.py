@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import os
 import re
 import sys
@@ -36,6 +37,13 @@ class InputError(Exception):
         self.reason = reason
 
 
+class TooLarge(InputError):
+    """An input over the size limit: it is not read into memory, let alone cleaned."""
+
+    def __init__(self, name: str, limit: int):
+        super().__init__(name, f"larger than the {limit / 1e6:g} MB limit (--max-size)")
+
+
 @dataclass(frozen=True)
 class Document:
     """One text to clean, with the encoding to write it back in."""
@@ -49,8 +57,9 @@ class Document:
     """The byte order mark the input started with, written back before the text."""
 
 
-def read_bytes(name: str) -> bytes:
-    """A whole input, in as few system calls as the platform allows (a corpus is many files)."""
+def read_bytes(name: str, limit: int | None = None) -> bytes:
+    """A whole input, in as few system calls as the platform allows (a corpus is many files);
+    ``TooLarge`` past ``limit`` bytes, found before anything is read when the size is known."""
     if name == STDIN:
         return sys.stdin.buffer.read()
     try:
@@ -60,8 +69,14 @@ def read_bytes(name: str) -> bytes:
     try:
         chunks = []
         size = os.fstat(descriptor).st_size + 1  # one more byte: a file still growing is read on
-        while chunk := os.read(descriptor, max(size, 1 << 16)):
+        if limit is not None and size > limit + 1:
+            raise TooLarge(name, limit)
+        read = 0
+        while (limit is None or read <= limit) and (chunk := os.read(descriptor, max(size, 1 << 16))):
             chunks.append(chunk)
+            read += len(chunk)
+        if limit is not None and read > limit:
+            raise TooLarge(name, limit)
         return b"".join(chunks)
     except OSError as error:
         raise input_error(name, error) from None
@@ -202,12 +217,19 @@ def as_document(name: str, data: bytes, kind: Kind) -> Document:
     return decode(data, name)
 
 
-def gunzip(name: str, data: bytes) -> bytes:
-    """``data`` itself, or its content when it starts with the gzip magic (whatever its name)."""
+def gunzip(name: str, data: bytes, limit: int | None = None) -> bytes:
+    """``data`` itself, or its content when it starts with the gzip magic (whatever its name);
+    ``TooLarge`` when that content is over ``limit`` bytes (a small file may hold a huge one)."""
     if data[:2] != GZIP_MAGIC:
         return data
     try:
-        return gzip.decompress(data)
+        if limit is None:
+            return gzip.decompress(data)
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            content = stream.read(limit + 1)
+        if len(content) > limit:
+            raise TooLarge(name, limit)
+        return content
     except (OSError, EOFError) as error:
         raise InputError(name, f"broken gzip data ({error})") from None
 
