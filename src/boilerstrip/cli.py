@@ -87,9 +87,12 @@ input_format_option = click.option(
 def resolve(**flags) -> Settings:
     """The settings in effect, or a usage error naming the file and key at fault."""
     try:
-        return settings(**flags)
+        chosen = settings(**flags)
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
+    for warning in chosen.warnings:
+        click.echo(warning, err=True)
+    return chosen
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

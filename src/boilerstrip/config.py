@@ -7,6 +7,7 @@ first), as ruff and black find theirs. A flag given on the command line replaces
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,15 +37,26 @@ class Config:
     exclude: tuple[str, ...] = ()
 
 
-def find_config(start: Path) -> Path | None:
+def find_config(start: Path, distrusted: list[str] | None = None) -> Path | None:
+    """The settings file that applies in ``start``. One owned by another user (not root) is
+    passed over, and said in ``distrusted``: as git ignores a repository another user owns
+    (``safe.directory``), a shared parent folder must not choose what is deleted from our files."""
     for folder in (start, *start.parents):
         dedicated = folder / DEDICATED
-        if dedicated.is_file():
-            return dedicated
         pyproject = folder / PYPROJECT
-        if pyproject.is_file() and "boilerstrip" in _read(pyproject).get("tool", {}):
-            return pyproject
+        for candidate in (dedicated, pyproject):
+            if not candidate.is_file() or (candidate is pyproject and "boilerstrip" not in _read(pyproject).get("tool", {})):
+                continue
+            if _trusted(candidate):
+                return candidate
+            if distrusted is not None:
+                distrusted.append(f"boilerstrip: {candidate} ignored: it belongs to another user (pass it with --config to use it)")
     return None
+
+
+def _trusted(path: Path) -> bool:
+    owner = path.stat().st_uid
+    return owner in (0, os.geteuid())
 
 
 def load_config(path: Path | None) -> Config:
@@ -85,6 +97,8 @@ class Settings:
 
     selection: RuleSelection
     exclude: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """Settings files passed over, one line each, for stderr."""
 
 
 def split_list(values: Iterable[str]) -> tuple[str, ...]:
@@ -105,11 +119,12 @@ def settings(
 ) -> Settings:
     """A flag given on the command line replaces the setting of the same name. The rules are
     compiled here, so a bad pack is a usage error in the main process, not one per worker."""
+    distrusted: list[str] = []
     try:
         if isolated:
             config = Config()
         else:
-            config = load_config(Path(config_file) if config_file else find_config(cwd or Path.cwd()))
+            config = load_config(Path(config_file) if config_file else find_config(cwd or Path.cwd(), distrusted))
         chosen = Settings(
             RuleSelection(
                 select=split_list(select) or config.select,
@@ -118,6 +133,7 @@ def settings(
                 packs=tuple(rule_files) or config.rules,
             ),
             tuple(exclude) or config.exclude,
+            tuple(distrusted),
         )
         compile_rules(chosen.selection)
     except RulePackError as error:

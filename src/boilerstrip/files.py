@@ -302,7 +302,7 @@ def _create_beside(path: str) -> tuple[int, str]:
     file gets (0o666 less the umask). A file per document: the fewer system calls the better,
     so the folder is only made when the file cannot be."""
     folder = os.path.dirname(path) or "."
-    prefix = os.path.join(folder, f".{os.path.basename(path)}.")
+    prefix = os.path.join(folder, f".{_shortened(os.path.basename(path))}.")
     for attempt in range(TEMPORARY_ATTEMPTS):
         temporary = f"{prefix}{time.monotonic_ns()}.{attempt}.tmp"
         try:
@@ -315,3 +315,14 @@ def _create_beside(path: str) -> tuple[int, str]:
 
 
 TEMPORARY_ATTEMPTS = 100
+TEMPORARY_STEM_BYTES = 180
+"""A file name may take 255 bytes; the temporary's adds some 30 to the name it is for."""
+
+
+def _shortened(name: str) -> str:
+    """``name`` cut to ``TEMPORARY_STEM_BYTES`` bytes (not inside a character), so the temporary
+    beside a file with a name near the limit still has a legal name."""
+    encoded = os.fsencode(name)
+    if len(encoded) <= TEMPORARY_STEM_BYTES:
+        return name
+    return os.fsdecode(encoded[:TEMPORARY_STEM_BYTES].decode("utf-8", "ignore").encode("utf-8"))

@@ -106,6 +106,8 @@ def load_pack(path: str | Path) -> list[Rule]:
         raise RulePackError(f"{source}: cannot read rule pack: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise RulePackError(f"{source}: not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise RulePackError(f"{source}: not UTF-8 (byte {error.start}); a rule pack is UTF-8 TOML") from None
     return parse_pack(data, source)
 
 

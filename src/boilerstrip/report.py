@@ -89,9 +89,19 @@ def findings_github(name: str, removals: Iterable[Removal]) -> list[str]:
     rows = []
     for r in removals:
         if r.text.strip():
-            message = _message(r).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            rows.append(f"::warning file={name},line={r.line},endLine={r.end_line},title={r.rule}::{message}")
+            where = f"file={_property(name)},line={r.line},endLine={r.end_line},title={_property(r.rule)}"
+            rows.append(f"::warning {where}::{_data(_message(r))}")
     return rows
+
+
+def _data(text: str) -> str:
+    """A workflow command's message, escaped as the runner reads it back."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    """A workflow command's property value: ``:`` and ``,`` would end it early."""
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def finding_record(name: str, removal: Removal) -> dict:
@@ -148,13 +158,14 @@ def _print_kept(console: Console, text: str) -> None:
 
 
 def rules_table(rules: CompiledRules) -> Table:
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=f"{len(rules)} rules", title_justify="left")
     for column in ("id", "kind", "languages", "description"):
         table.add_column(column, overflow="fold")
     for rule in sorted(rules, key=lambda r: r.id):
-        table.add_row(rule.id, rule.kind, ",".join(rule.languages), rule.description)
+        table.add_row(*map(escape, (rule.id, rule.kind, ",".join(rule.languages), rule.description)))
     return table
 
 

@@ -40,7 +40,7 @@ from .jobs import ChunkUnit, Done, FileUnit, Unit, process
 from .jsonl import plan_chunks, read_chunks
 from .options import Action, OutputFormat, RunOptions
 from .report import Tally
-from .sources import GZIP_MAGIC, STDIN, InputError, Kind, kind_of, open_input
+from .sources import GZIP_MAGIC, STDIN, InputError, Kind, kind_of, open_input, read_bytes, stdin
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -353,7 +353,11 @@ class Batch:
     def _submit_file(self, pipeline: Pipeline, item: Planned) -> None:
         path = item.source.path
         if path == STDIN:
-            unit = FileUnit(STDIN, data=sys.stdin.buffer.read())
+            try:
+                unit = FileUnit(STDIN, data=read_bytes(STDIN))
+            except InputError as error:
+                self._emit(Done().fail(str(error)))
+                return
         else:
             unit = FileUnit(path, item.target, size=file_size(path))
         self._bundle.append(unit)
@@ -489,7 +493,7 @@ def _open_binary(name: str) -> Iterator[tuple[BinaryIO, Callable[[], int] | None
     ask how far into it reading got, for progress, and whether it is a plain file (which workers
     can read spans of)."""
     if name == STDIN:
-        raw, position = sys.stdin.buffer, None
+        raw, position = stdin(), None
         if not hasattr(raw, "peek"):
             raw = io.BufferedReader(raw)  # a replaced stdin (tests, embedding) may lack peek
     else:

@@ -57,11 +57,18 @@ class Document:
     """The byte order mark the input started with, written back before the text."""
 
 
+def stdin() -> BinaryIO:
+    """Standard input as bytes; ``InputError`` when the shell closed it (``<&-``)."""
+    if sys.stdin is None:
+        raise InputError("<stdin>", "standard input is closed")
+    return sys.stdin.buffer
+
+
 def read_bytes(name: str, limit: int | None = None) -> bytes:
     """A whole input, in as few system calls as the platform allows (a corpus is many files);
     ``TooLarge`` past ``limit`` bytes, found before anything is read when the size is known."""
     if name == STDIN:
-        return sys.stdin.buffer.read()
+        return stdin().read()
     try:
         descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
     except OSError as error:
