@@ -22,7 +22,7 @@ ODD = [
     ('{"n": 1e400, "text": ', ', "big": 12345678901234567890.123456789012345678901}'),
     ('{"text":', ',"n":-0,"e":1E+2,"f":0.1e-7}'),
     ('{"text": "first, a duplicate", "id": 3, "text": ', "}"),
-    ('{ "z" : [ 1 , { "deep" : [ [ [ { } ] ] ] } ] ,\t"text" :\t', " , \"a\" : null }  "),
+    ('{ "z" : [ 1 , { "deep" : [ [ [ { } ] ] ] } ] ,\t"text" :\t', ' , "a" : null }  '),
     ('{"caf\\u00e9": "\\ud83d\\ude00 \\/ \\"q\\"", "text": ', ', "raw": "😀 ü ß"}'),
     ('{"text": ', ', "nan": NaN, "inf": -Infinity}'),
 ]
@@ -92,3 +92,33 @@ def test_any_record_keeps_every_byte_but_the_value(others, position, text, ascii
     out = record.replaced(new).decode("utf-8", "surrogatepass")
     assert out.startswith(record.line[:start]) and out.endswith(record.line[end:])
     assert json.loads(out[start : len(out) - (len(record.line) - end)]) == new
+
+
+LINES = st.sampled_from(["Foto: dpa", "Mehr zum Thema", "© AFP", "Newsletter", "Read more: elsewhere", "", DIRTY.splitlines()[0]])
+TEXTS = st.lists(LINES | st.text(max_size=30), max_size=8).map("\n".join)
+
+
+def is_subsequence(small: str, big: str) -> bool:
+    characters = iter(big)
+    return all(character in characters for character in small)
+
+
+@settings(max_examples=40, deadline=None)
+@given(records=st.lists(st.tuples(TEXTS, JSON_VALUES, st.booleans()), min_size=1, max_size=6))
+def test_the_cli_on_any_jsonl_keeps_records_and_bytes_and_is_idempotent(tmp_path_factory, records):
+    folder = tmp_path_factory.mktemp("fuzz")
+    lines = [
+        json.dumps({"id": n, "text": text, "meta": other}, ensure_ascii=ascii_only) for n, (text, other, ascii_only) in enumerate(records)
+    ]
+    (folder / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
+    for source, target in (("in.jsonl", "once"), ("once/in.jsonl", "twice")):
+        result = CliRunner().invoke(cli, ["clean", str(folder / source), "-o", str(folder / target), "-q", "-j", "1"])
+        assert result.exit_code == 0, result.output
+    once = (folder / "once" / "in.jsonl").read_bytes()
+    assert (folder / "twice" / "in.jsonl").read_bytes() == once, "cleaning is idempotent"
+    out = once.splitlines()
+    assert len(out) == len(lines), "no record dropped"
+    for before, after in zip(lines, out, strict=True):
+        old, new = locate(before.encode("utf-8", "surrogatepass"), "text"), locate(after, "text")
+        assert is_subsequence(new.text, old.text)
+        assert old.line[: old.span[0]] == new.line[: new.span[0]] and old.line[old.span[1] :] == new.line[new.span[1] :]

@@ -65,6 +65,36 @@ def test_a_full_disk_keeps_the_original_names_the_file_and_exits_2(tmp_path, mon
     assert [p.name for p in tmp_path.iterdir()] == [article.name]  # no temporary left behind
 
 
+class FailingDevice(io.FileIO):
+    """A raw file on a device that fails with EIO on the first flush of data."""
+
+    def write(self, data):
+        raise OSError(errno.EIO, "Input/output error")
+
+
+def failing_rename(source, target):
+    raise OSError(errno.EIO, "Input/output error")
+
+
+@pytest.mark.parametrize("jsonl", [False, True])
+@pytest.mark.parametrize("fault", ["write", "rename"])
+def test_an_io_error_on_write_or_rename_keeps_every_input_and_leaves_no_temporary(tmp_path, monkeypatch, jsonl, fault):
+    if fault == "write":
+        monkeypatch.setattr("boilerstrip.files.FileIO", FailingDevice)
+        monkeypatch.setattr("boilerstrip.files.os.copy_file_range", other_file_system, raising=False)
+    else:
+        monkeypatch.setattr("boilerstrip.files.os.replace", failing_rename)
+    names = ["a.jsonl", "b.jsonl"] if jsonl else ["a.txt", "b.txt"]
+    before = (json.dumps({"text": DIRTY}) + "\n") * 3 if jsonl else DIRTY
+    for name in names:
+        (tmp_path / name).write_text(before, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["clean", *(str(tmp_path / name) for name in names), "--in-place", "-j", "1", "-q"])
+    assert result.exit_code == 2
+    assert [line for line in result.stderr.splitlines()] == [f"{tmp_path / name}: cannot write (Input/output error)" for name in names]
+    assert all((tmp_path / name).read_text(encoding="utf-8") == before for name in names), "every input as it was"
+    assert sorted(p.name for p in tmp_path.iterdir()) == names, "no temporary left behind"
+
+
 def other_file_system(*args):
     raise OSError(errno.EXDEV, "Invalid cross-device link")
 
