@@ -7,6 +7,7 @@ errors. Errors go to stderr as one line naming the file; the other files are sti
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
 
@@ -95,7 +96,19 @@ def resolve(**flags) -> Settings:
     return chosen
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """click ends a run whose stdout reader went away with exit 1, which ``check`` uses for
+    findings; end it as a program left to SIGPIPE's default does: quietly, 128 + SIGPIPE."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _silence_stdout()
+            sys.exit(128 + signal.SIGPIPE)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="boilerstrip")
 def cli() -> None:
     """Strip boilerplate (newsletter boxes, credits, paywall teasers, related links) from article text."""
@@ -230,9 +243,6 @@ def rules_command(**rules) -> None:
 def main() -> None:
     try:
         cli()
-    except BrokenPipeError:
-        _silence_stdout()
-        sys.exit(0)
     except OutputError as error:
         _silence_stdout()
         click.echo(f"boilerstrip: {error}", err=True)

@@ -79,6 +79,8 @@ def _standard_output() -> Iterator[None]:
     """A failed write to stdout as ``OutputError``: the run cannot go on without it."""
     try:
         yield
+    except BrokenPipeError:
+        raise  # the reader went away (``| head``): not an error, see cli.main
     except OSError as error:
         raise OutputError(f"cannot write to standard output ({error.strerror or error})") from None
 
