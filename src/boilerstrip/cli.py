@@ -97,8 +97,9 @@ def resolve(**flags) -> Settings:
 
 
 class _Commands(click.Group):
-    """click ends a run whose stdout reader went away with exit 1, which ``check`` uses for
-    findings; end it as a program left to SIGPIPE's default does: quietly, 128 + SIGPIPE."""
+    """click ends a run whose stdout reader went away, or that Ctrl-C stopped, with exit 1,
+    which ``check`` uses for findings; end them as the signal's default would: quietly, with
+    128 + SIGPIPE or 128 + SIGINT."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -106,6 +107,8 @@ class _Commands(click.Group):
         except BrokenPipeError:
             _silence_stdout()
             sys.exit(128 + signal.SIGPIPE)
+        except KeyboardInterrupt:  # Ctrl-C before a run's own handlers are in place
+            sys.exit(128 + signal.SIGINT)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
