@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .index import CompiledRules, Hits, compile_rules
-from .lines import split_lines
+from .lines import split_lines, unmarked
 from .model import Line, Removal, Result, Rule
 
 SHORT_WORDS = 12
@@ -37,7 +37,7 @@ class _Mark:
 def clean(text: str, rules: CompiledRules | None = None) -> Result:
     """Remove boilerplate from one document. ``rules`` defaults to every shipped rule."""
     rules = rules if rules is not None else compile_rules()
-    hits = rules.hits(text)
+    hits = rules.hits(unmarked(text))
     if not hits:
         return Result(text, ())
     removals: list[Removal] = []

@@ -4,6 +4,8 @@ The engine, the index and the command line's line numbers all split here, so the
 
 from __future__ import annotations
 
+import re
+
 from .model import Line
 
 DECORATION = " |•·*►▸▶›"
@@ -17,6 +19,29 @@ def match_text(text: str) -> str:
 
 def _joined(tokens: list[str]) -> str:
     return " ".join(tokens).strip(DECORATION)
+
+
+_BLOCK_MARKERS = re.compile(r"^[ \t]*(?:(?:#{1,6}|>|[-+*])[ \t]+)+", re.MULTILINE)
+"""Markdown headings, quotes and bullets opening a line (not ``1.``: a numbered heading stays one)."""
+_LINK = re.compile(r'(!?\[)([^\]\n]*)(\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+"[^"\n]*")?\))')
+"""``[text](url)`` and ``![alt](src)``: the text is kept, the brackets and the address are markup."""
+_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])")
+"""``**bold**``, ``__bold__`` and the stars of ``*italic*``; a lone star (``Comment *``) is not markup."""
+
+
+def unmarked(text: str) -> str:
+    """The document as rules see it: Markdown markup blanked to spaces, so that a rule written for
+    plain text matches ``## Comments`` or ``**Read more:** [title](url)`` too, while every offset and
+    line stays the input's (the output is cut from the input, markup and all)."""
+    if not any(mark in text for mark in "#>-+*_["):
+        return text
+    text = _BLOCK_MARKERS.sub(_blanked, text)
+    text = _LINK.sub(lambda found: " " * len(found[1]) + found[2] + " " * len(found[3]), text)
+    return _EMPHASIS.sub(_blanked, text)
+
+
+def _blanked(found: re.Match[str]) -> str:
+    return " " * len(found[0])
 
 
 def split_lines(text: str, offset: int = 0, number: int = 1) -> list[Line]:
