@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from boilerstrip import clean
+from boilerstrip.lines import unmarked
 
 BOILERPLATE = [
     "© Lea Dohle",
@@ -18,6 +19,8 @@ BOILERPLATE = [
     "Foto: dpa",
     "Die Kanzlerin in Berlin (Foto: dpa)",
     "Facebook Twitter",
+    "## Kommentare",
+    "- **Read more:** [Something else](https://example.com/x_(y))",
     "",
     "   ",
 ]
@@ -87,3 +90,12 @@ def test_line_endings_are_kept(parts, ending):
     result = clean(text).text
     assert result.count("\n") == result.count(ending)
     assert result == "" or result.endswith(ending)
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents())
+def test_unmarked_only_blanks_characters(text):
+    """Rules see the document with markup blanked: same length, same lines, nothing but spaces added."""
+    view = unmarked(text)
+    assert len(view) == len(text)
+    assert all(seen == char or (seen == " " and char not in "\r\n") for seen, char in zip(view, text, strict=True))
