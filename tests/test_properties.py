@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from boilerstrip import clean
+from boilerstrip.lines import unmarked
 
 BOILERPLATE = [
     "© Lea Dohle",
@@ -18,6 +19,8 @@ BOILERPLATE = [
     "Foto: dpa",
     "Die Kanzlerin in Berlin (Foto: dpa)",
     "Facebook Twitter",
+    "## Kommentare",
+    "- **Read more:** [Something else](https://example.com/x_(y))",
     "",
     "   ",
 ]
@@ -89,7 +92,6 @@ def test_line_endings_are_kept(parts, ending):
     assert result == "" or result.endswith(ending)
 
 
-
 HIDDEN_BREAKS = ["\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
 SHORT_SENTENCES = ["Das ist ein langer Artikelsatz mit vielen Worten.", "The mayor said the road stays closed."]
 """Article sentences short enough for a credit or teaser pattern to run on into them."""
@@ -117,3 +119,12 @@ def test_no_removal_takes_an_article_line_across_a_break_a_reader_sees(text):
     cleaned = clean(text).text
     for sentence in SHORT_SENTENCES:
         assert cleaned.count(sentence) == text.count(sentence)
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents())
+def test_unmarked_only_blanks_characters(text):
+    """Rules see the document with markup blanked: same length, same lines, nothing but spaces added."""
+    view = unmarked(text)
+    assert len(view) == len(text)
+    assert all(seen == char or (seen == " " and char not in "\r\n") for seen, char in zip(view, text, strict=True))

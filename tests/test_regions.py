@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from boilerstrip import Result, clean, compile_rules
 from boilerstrip.engine import cut, removals_of
-from boilerstrip.lines import split_lines
+from boilerstrip.lines import split_lines, unmarked
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -21,7 +21,7 @@ RULES = compile_rules()
 
 def whole(text: str, rules) -> Result:
     """Every line of the document classified, resolved and rendered at once."""
-    return cut(text, removals_of(split_lines(text), rules.hits(text)))
+    return cut(text, removals_of(split_lines(text), rules.hits(unmarked(text))))
 
 
 LONG = [

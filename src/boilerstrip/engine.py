@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from .index import CompiledRules, Hits, compile_rules
-from .lines import HIDDEN_BREAK, has_hidden_break, split_lines
+from .lines import HIDDEN_BREAK, has_hidden_break, split_lines, unmarked
 from .model import Line, Removal, Result, Rule
 
 SHORT_WORDS = 12
@@ -21,9 +21,11 @@ KICKER_WORDS = 8
 """A kicker ("Krieg in der Ukraine") above a related-links heading is shorter still."""
 MAX_CONTEXT_RUN = 4
 """Longer runs of short lines are lists or verse; neighbours say too little about them."""
-MIN_ARTICLE_WORDS = 60
-"""An ``end`` block (comments) only runs to the end after this much text: a comment heading on
-top of a page is a mis-extraction, and deleting everything after it would delete the article."""
+MIN_ARTICLE_WORDS = 150
+"""An ``end`` block (comments) only runs to the end after this many words of prose (lines of more
+than ``SHORT_WORDS`` words), an article's worth: a comment count or link above the article (a
+byline's "12 Comments", whole-page text, whose menus are short lines) is followed by the article,
+and deleting everything after it would delete the article."""
 
 
 @dataclass(slots=True)
@@ -35,7 +37,7 @@ class _Mark:
 def clean(text: str, rules: CompiledRules | None = None) -> Result:
     """Remove boilerplate from one document. ``rules`` defaults to every shipped rule."""
     rules = rules if rules is not None else compile_rules()
-    hits = _visible_lines_only(text, rules.hits(text))
+    hits = _visible_lines_only(text, rules.hits(unmarked(text)))
     if not hits:
         return Result(text, ())
     removals: list[Removal] = []
@@ -145,7 +147,7 @@ def _mark_block(lines, marks, start: int, rule: Rule, hits: Hits) -> int:
     """
     taken: list[int] = []
     index = start + 1
-    if rule.extent == "end" and sum(line.words for line in lines[:start]) < MIN_ARTICLE_WORDS:
+    if rule.extent == "end" and sum(line.words for line in lines[:start] if line.words > SHORT_WORDS) < MIN_ARTICLE_WORDS:
         return index
     stopped_by_text = False
     while index < len(lines):

@@ -33,6 +33,43 @@ def _joined(tokens: list[str]) -> str:
     return " ".join(tokens).strip(DECORATION)
 
 
+_BLOCK_MARKERS = re.compile(r"^[ \t]*(?:(?:#{1,6}|>|[-+*])[ \t]+)+", re.MULTILINE)
+"""Markdown headings, quotes and bullets opening a line (not ``1.``: a numbered heading stays one)."""
+_LINK = re.compile(r'\[([^\]\n]*)(\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+"[^"\n]*")?\))')
+"""``[text](url)``: the text is kept, the brackets and the address are markup (an image's ``!`` stays)."""
+_EMPHASIS = re.compile(r"\*\*|__|\*")
+"""``**bold**``, ``__bold__`` and the stars of ``*italic*`` (``_stressed`` tells them from a lone star)."""
+
+
+def unmarked(text: str) -> str:
+    """The document as rules see it: Markdown markup blanked to spaces, so that a rule written for
+    plain text matches ``## Comments`` or ``**Read more:** [title](url)`` too, while every offset and
+    line stays the input's (the output is cut from the input, markup and all)."""
+    text = _BLOCK_MARKERS.sub(_blanked, text)
+    if "](" in text:
+        text = _LINK.sub(lambda found: " " + found[1] + " " * len(found[2]), text)
+    if "*" in text or "__" in text:
+        text = _EMPHASIS.sub(_stressed, text)
+    return text
+
+
+def _blanked(found: re.Match[str]) -> str:
+    return " " * len(found[0])
+
+
+def _stressed(found: re.Match[str]) -> str:
+    """A pair of stars or underscores is markup; so is one star that opens (``*word``) or closes
+    (``word*``) an emphasis, but not a lone one (``Comment *``) or one inside a word (``x*y``)."""
+    if len(found[0]) == 2:
+        return "  "
+    text, at = found.string, found.start()
+    before = text[at - 1] if at else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    opens = not (before.isalnum() or before in "_*") and not (after.isspace() or after == "*")
+    closes = not (before.isspace() or before == "*") and not (after.isalnum() or after in "_*")
+    return " " if opens or closes else "*"
+
+
 def split_lines(text: str, offset: int = 0, number: int = 1) -> list[Line]:
     """Split on ``\\n`` only, so ``\\r\\n`` stays one ending and form feeds or U+2028 stay text.
 
