@@ -140,3 +140,47 @@ def test_start_up_does_not_import_html_stack(argv):
     )
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "HEAVY []" in completed.stderr
+
+
+# --- selection and check flags, as ruff has them ---------------------------------------------
+
+
+def rules_in_findings(result) -> set[str]:
+    return {line.split(": ", 1)[1].split()[0] for line in result.stdout.splitlines() if ": " in line}
+
+
+def test_extend_select_and_extend_ignore_add_to_what_is_in_effect(tmp_path):
+    (tmp_path / ".boilerstrip.toml").write_text('select = ["credit"]\nignore = ["paywall"]\n', encoding="utf-8")
+    config = ["--config", str(tmp_path / ".boilerstrip.toml")]
+    assert rules_in_findings(run("check", SEED, *config)) == {"credit.copyright-line"}
+    extended = rules_in_findings(run("check", SEED, *config, "--extend-select", "paywall,newsletter"))
+    assert extended == {"credit.copyright-line", "newsletter.heading", "newsletter.confirmation"}, "paywall is still ignored"
+    assert rules_in_findings(run("check", SEED, *config, "--select", "paywall", "--ignore", "credit")) == {"paywall.label"}
+    assert rules_in_findings(run("check", SEED, *config, "--extend-ignore", "credit")) == set()
+
+
+def test_rules_packs_on_the_command_line_add_to_the_settings_files(tmp_path):
+    pack = '[[rule]]\nid = "ad.{name}"\nkind = "line"\ndescription = "d"\n'
+    pack += '[rule.patterns]\nen = ["{line}"]\n[rule.examples]\nen = ["{line}"]\n'
+    (tmp_path / "one.toml").write_text(pack.format(name="one", line="First house advert"), encoding="utf-8")
+    (tmp_path / "two.toml").write_text(pack.format(name="two", line="Second house advert"), encoding="utf-8")
+    (tmp_path / ".boilerstrip.toml").write_text('rules = ["one.toml"]\n', encoding="utf-8")
+    text = CLEAN_TEXT + "First house advert\n" + CLEAN_TEXT + "Second house advert\n"
+    result = run("check", "-", "--config", tmp_path / ".boilerstrip.toml", "--rules", tmp_path / "two.toml", input=text)
+    assert {"ad.one", "ad.two"} <= rules_in_findings(result)
+
+
+def test_an_unknown_language_is_refused_with_the_known_ones():
+    result = run("check", SEED, "--lang", "de,xx")
+    assert result.exit_code == 2
+    assert "unknown language 'xx' (known: ar, de, en" in result.output
+
+
+def test_check_statistics_counts_findings_per_rule_and_exit_zero_keeps_exit_0():
+    result = run("check", SEED, "--statistics")
+    assert result.exit_code == 1
+    rows = result.stdout.splitlines()
+    assert rows[0].split() == ["5", "related.heading"] and ["3", "paywall.label"] in [row.split() for row in rows]
+    assert not any(":" in row for row in rows), "no findings, only counts"
+    assert run("check", SEED, "--exit-zero").exit_code == 0
+    assert run("check", "--exit-zero", "-", input=b"\xff\x00").exit_code == 2, "errors still exit 2"

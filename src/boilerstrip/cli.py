@@ -21,7 +21,7 @@ from .files import PlanError, write_atomic
 from .index import compile_rules
 from .learn import Learner, LearnSettings
 from .options import Action, InputFormat, OutputFormat, RunOptions
-from .report import explain, findings_json, rules_table, summary_table
+from .report import explain, findings_json, rule_statistics, rules_table, summary_table
 from .runner import Interrupted, Outcome, OutputError, run_batch
 from .sources import InputError, read_document
 
@@ -40,7 +40,9 @@ def _options(*options: Callable) -> Callable:
 
 rule_options = _options(
     click.option("--select", multiple=True, metavar="IDS", help="Only these rule ids or categories (comma-separated)."),
+    click.option("--extend-select", multiple=True, metavar="IDS", help="These as well as the rules selected (comma-separated)."),
     click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rule ids or categories (comma-separated)."),
+    click.option("--extend-ignore", multiple=True, metavar="IDS", help="Skip these as well as the rules ignored (comma-separated)."),
     click.option("--lang", multiple=True, metavar="LANGS", help="Only rules for these languages, e.g. de,en (default: all)."),
     click.option(
         "--rules",
@@ -48,7 +50,7 @@ rule_options = _options(
         multiple=True,
         type=click.Path(dir_okay=False),
         metavar="FILE",
-        help="An extra rule pack (TOML); may be repeated.",
+        help="An extra rule pack (TOML), on top of the settings file's; may be repeated.",
     ),
     click.option(
         "--config",
@@ -155,20 +157,33 @@ def clean_command(paths, out_dir, in_place, diff, keep_empty, include, field, jo
 @cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "output_format", type=click.Choice([f.value for f in OutputFormat]), default="text", show_default=True)
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors still exit 2).")
 @batch_options
 @input_format_option
 @rule_options
-def check_command(paths, output_format, include, field, jobs, quiet, max_size, input_format, **flags) -> None:
+def check_command(paths, output_format, statistics, exit_zero, include, field, jobs, quiet, max_size, input_format, **flags) -> None:
     """Report what would be removed as path:line: rule-id text; exit 1 if anything would be."""
     chosen = resolve(**flags)
-    options = RunOptions(chosen.selection, Action.CHECK, OutputFormat(output_format), input_format, field, max_bytes=int(max_size * 1e6))
+    options = RunOptions(
+        chosen.selection,
+        Action.CHECK,
+        OutputFormat(output_format),
+        input_format,
+        field,
+        max_bytes=int(max_size * 1e6),
+        findings=not statistics,
+    )
     outcome = _run(paths, options, chosen, include=include, jobs=jobs, quiet=quiet, writes=False)
     tally = outcome.tally
-    if options.output_format == OutputFormat.JSON:
+    if statistics:
+        if tally.rules:
+            click.echo(rule_statistics(tally))
+    elif options.output_format == OutputFormat.JSON:
         click.echo(findings_json(outcome.records))
-    elif not quiet and tally.findings:
+    if not quiet and tally.findings and options.output_format != OutputFormat.JSON:
         click.echo(f"{tally.findings} finding(s) in {tally.documents} document(s)", err=True)
-    sys.exit(EXIT_ERROR if tally.errors else EXIT_FINDINGS if tally.findings else 0)
+    sys.exit(EXIT_ERROR if tally.errors else EXIT_FINDINGS if tally.findings and not exit_zero else 0)
 
 
 def _run(paths, options: RunOptions, chosen: Settings, *, writes: bool, quiet: bool, **batch) -> Outcome:

@@ -19,7 +19,7 @@ from .packs import RulePackError
 
 DEDICATED = ".boilerstrip.toml"
 PYPROJECT = "pyproject.toml"
-KEYS = ("select", "ignore", "rules", "lang", "exclude")
+KEYS = ("select", "extend-select", "ignore", "extend-ignore", "rules", "lang", "exclude")
 
 
 class ConfigError(ValueError):
@@ -30,7 +30,9 @@ class ConfigError(ValueError):
 class Config:
     source: str | None = None
     select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
     rules: tuple[str, ...] = ()
     """Extra rule packs, resolved against the folder of the settings file."""
     lang: tuple[str, ...] = ()
@@ -76,7 +78,7 @@ def load_config(path: Path | None) -> Config:
     for key, value in data.items():
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise ConfigError(f"{where}: key {key!r} must be a list of strings")
-        values[key] = tuple(value)
+        values[key.replace("-", "_")] = tuple(value)
     values["rules"] = tuple(str(path.parent / rule) for rule in values.get("rules", ()))
     return Config(str(path), **values)
 
@@ -109,7 +111,9 @@ def split_list(values: Iterable[str]) -> tuple[str, ...]:
 def settings(
     *,
     select: Iterable[str] = (),
+    extend_select: Iterable[str] = (),
     ignore: Iterable[str] = (),
+    extend_ignore: Iterable[str] = (),
     lang: Iterable[str] = (),
     rule_files: Iterable[str] = (),
     exclude: Iterable[str] = (),
@@ -117,8 +121,10 @@ def settings(
     isolated: bool = False,
     cwd: Path | None = None,
 ) -> Settings:
-    """A flag given on the command line replaces the setting of the same name. The rules are
-    compiled here, so a bad pack is a usage error in the main process, not one per worker."""
+    """As ruff reads its flags: ``select`` and ``ignore`` on the command line replace the
+    setting, the ``extend`` forms add to what is in effect, and ``--rules`` packs come on top of
+    the settings file's. The rules are compiled here, so a bad pack or an unknown language is
+    a usage error in the main process, not one per worker."""
     distrusted: list[str] = []
     try:
         if isolated:
@@ -128,9 +134,10 @@ def settings(
         chosen = Settings(
             RuleSelection(
                 select=split_list(select) or config.select,
-                ignore=split_list(ignore) or config.ignore,
+                ignore=(*(split_list(ignore) or config.ignore), *config.extend_ignore, *split_list(extend_ignore)),
+                extend=(*config.extend_select, *split_list(extend_select)),
                 languages=split_list(lang) or config.lang,
-                packs=tuple(rule_files) or config.rules,
+                packs=(*config.rules, *rule_files),
             ),
             tuple(exclude) or config.exclude,
             tuple(distrusted),

@@ -216,6 +216,8 @@ def _report(done: Done, name: str, text: str, result: Result, options: RunOption
     """The ``check`` and ``--diff`` views of one document."""
     if options.action == Action.CHECK:
         done.tally.findings += len(result.removals)
+        if not options.findings:
+            return
         if options.output_format == OutputFormat.JSON:
             done.findings.extend(finding_record(name, removal) for removal in result.removals)
         else:

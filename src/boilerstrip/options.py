@@ -66,6 +66,8 @@ class RunOptions:
     """The JSONL field holding the text."""
     keep_empty: bool = True
     """JSONL: keep records left without text."""
+    findings: bool = True
+    """``check``: report each finding (off for ``--statistics``, which only counts them)."""
     max_bytes: int = 256_000_000
     """A file larger than this (uncompressed) is not read into memory: cleaning holds a few
     copies of a document, so this bounds the memory a run can take."""

@@ -258,6 +258,9 @@ def select_rules(rules: Iterable[Rule], selection: RuleSelection) -> list[Rule]:
         if selector not in names:
             raise RulePackError(f"unknown rule or category {selector!r} (see 'boilerstrip rules')")
     wanted = frozenset(selection.languages)
+    spoken = {language for rule in rules for pattern in rule.patterns for language in pattern.languages} - {ANY_LANGUAGE}
+    if unknown := sorted(wanted - spoken):
+        raise RulePackError(f"unknown language {unknown[0]!r} (known: {', '.join(sorted(spoken))})")
     selected = []
     for rule in rules:
         patterns = tuple(

@@ -40,6 +40,8 @@ class Tally:
     """HTML inputs left alone by ``--in-place`` (their text would replace the page)."""
     without_field: int = 0
     categories: Counter = field(default_factory=Counter)
+    rules: Counter = field(default_factory=Counter)
+    """Removals by rule id: ``check --statistics``."""
 
     def count(self, text: str, result: Result) -> None:
         self.documents += 1
@@ -48,13 +50,14 @@ class Tally:
             self.changed += 1
             self.bytes_out += _size(result.text)
             self.categories.update(removal.category for removal in result.removals)
+            self.rules.update(removal.rule for removal in result.removals)
         else:
             self.bytes_out += _size(text)
 
     def merge(self, other: Tally) -> None:
         for name, value in vars(other).items():
-            if name == "categories":
-                self.categories.update(value)
+            if isinstance(value, Counter):
+                getattr(self, name).update(value)
             else:
                 setattr(self, name, getattr(self, name) + value)
 
@@ -155,6 +158,12 @@ def _print_kept(console: Console, text: str) -> None:
 
     for line in text.splitlines():
         console.print(Text("  " + line), soft_wrap=True)
+
+
+def rule_statistics(tally: Tally) -> str:
+    """Removals per rule, most first, as ``ruff --statistics`` lists them."""
+    width = len(str(max(tally.rules.values(), default=0)))
+    return "\n".join(f"{count:>{width}}  {rule}" for rule, count in sorted(tally.rules.items(), key=lambda item: (-item[1], item[0])))
 
 
 def rules_table(rules: CompiledRules) -> Table:
