@@ -184,3 +184,25 @@ def test_check_statistics_counts_findings_per_rule_and_exit_zero_keeps_exit_0():
     assert not any(":" in row for row in rows), "no findings, only counts"
     assert run("check", SEED, "--exit-zero").exit_code == 0
     assert run("check", "--exit-zero", "-", input=b"\xff\x00").exit_code == 2, "errors still exit 2"
+
+
+def test_one_input_and_o_file_writes_that_file_and_a_trailing_slash_a_folder(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_bytes(SEED.read_bytes())
+    assert run("clean", article, "-o", tmp_path / "clean.txt", "-q").exit_code == 0
+    assert (tmp_path / "clean.txt").is_file()
+    assert run("clean", article, "-o", f"{tmp_path / 'out'}/", "-q").exit_code == 0
+    assert (tmp_path / "out" / "a.txt").read_bytes() == (tmp_path / "clean.txt").read_bytes()
+    refused = run("clean", article, "-o", article)
+    assert refused.exit_code == 2 and "would overwrite the input" in refused.output
+    assert article.read_bytes() == SEED.read_bytes()
+
+
+def test_clean_check_changes_nothing_and_exits_1_when_something_would_go(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_bytes(SEED.read_bytes())
+    result = run("clean", "--check", article)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "1 of 1 document(s) would be cleaned" in result.stderr
+    assert article.read_bytes() == SEED.read_bytes()
+    assert run("clean", "--check", "-", input=CLEAN_TEXT).exit_code == 0

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.integration
 @pytest.mark.parametrize("command", ["clean", "check"])
 def test_a_reader_that_goes_away_ends_the_run_quietly_every_time(tmp_path, command):
     article = tmp_path / "a.txt"
-    article.write_text("Foto: dpa\nA line of article text that every rule keeps, as it is long enough to be prose.\n" * 100_000, encoding="utf-8")
+    paragraph = "A line of article text that every rule keeps, as it is long enough to be prose.\n"
+    article.write_text(("Foto: dpa\n" + paragraph) * 100_000, encoding="utf-8")
     codes = set()
     for _ in range(3):
         process = subprocess.Popen([BIN, command, article, article], stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -121,14 +121,24 @@ def cli() -> None:
 
 @cli.command("clean")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), help="Write cleaned files into DIR, mirroring the input.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(),
+    metavar="PATH",
+    help="Write cleaned files into this folder, mirroring the input; with one input file, this file (unless it ends in /).",
+)
 @click.option("--in-place", is_flag=True, help="Rewrite the files themselves, atomically.")
 @click.option("--diff", is_flag=True, help="Print a unified diff of what would be removed; change nothing.")
+@click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 if something would be removed (black's --check).")
 @click.option("--keep-empty/--drop-empty", default=True, show_default=True, help="JSONL: keep records left with no text.")
 @batch_options
 @input_format_option
 @rule_options
-def clean_command(paths, out_dir, in_place, diff, keep_empty, include, field, jobs, quiet, max_size, input_format, **flags) -> None:
+def clean_command(
+    paths, out_dir, in_place, diff, check_only, keep_empty, include, field, jobs, quiet, max_size, input_format, **flags
+) -> None:
     """Clean PATHS (files or folders; stdin when none or '-').
 
     Cleaned text goes to stdout, or with -o into DIR (the tree mirrored, HTML pages as .txt), or
@@ -137,21 +147,32 @@ def clean_command(paths, out_dir, in_place, diff, keep_empty, include, field, jo
     writes = bool(out_dir or in_place)
     if out_dir and in_place:
         raise click.UsageError("choose one of -o/--output and --in-place")
-    if diff and writes:
-        raise click.UsageError("--diff changes nothing; it cannot be combined with -o or --in-place")
+    if (diff or check_only) and writes:
+        raise click.UsageError("--diff and --check change nothing; they cannot be combined with -o or --in-place")
     if writes and (not paths or "-" in paths):
         raise click.UsageError("stdin can only be cleaned to stdout; name files or folders to write")
     chosen = resolve(**flags)
-    action = Action.DIFF if diff else Action.IN_PLACE if in_place else Action.CLEAN
+    action = Action.CHECK if check_only else Action.DIFF if diff else Action.IN_PLACE if in_place else Action.CLEAN
     options = RunOptions(
-        chosen.selection, action, input_format=input_format, field=field, keep_empty=keep_empty, max_bytes=int(max_size * 1e6)
+        chosen.selection,
+        action,
+        input_format=input_format,
+        field=field,
+        keep_empty=keep_empty,
+        max_bytes=int(max_size * 1e6),
+        findings=not check_only,
     )
-    outcome = _run(paths, options, chosen, out_dir=out_dir, include=include, jobs=jobs, quiet=quiet, writes=writes)
+    out_file = None
+    if out_dir is not None and _one_file_to_a_file(paths, out_dir):
+        out_dir, out_file = None, out_dir
+    outcome = _run(paths, options, chosen, out_dir=out_dir, out_file=out_file, include=include, jobs=jobs, quiet=quiet, writes=writes)
     if writes and not quiet:
         from rich.console import Console
 
         Console(stderr=True).print(summary_table(outcome.tally, outcome.skipped, outcome.seconds))
-    sys.exit(EXIT_ERROR if outcome.tally.errors else 0)
+    if check_only and outcome.tally.findings and not quiet:
+        click.echo(f"{outcome.tally.changed} of {outcome.tally.documents} document(s) would be cleaned", err=True)
+    sys.exit(EXIT_ERROR if outcome.tally.errors else EXIT_FINDINGS if check_only and outcome.tally.findings else 0)
 
 
 @cli.command("check")
@@ -184,6 +205,12 @@ def check_command(paths, output_format, statistics, exit_zero, include, field, j
     if not quiet and tally.findings and options.output_format != OutputFormat.JSON:
         click.echo(f"{tally.findings} finding(s) in {tally.documents} document(s)", err=True)
     sys.exit(EXIT_ERROR if tally.errors else EXIT_FINDINGS if tally.findings and not exit_zero else 0)
+
+
+def _one_file_to_a_file(paths: tuple[str, ...], output: str) -> bool:
+    """``-o clean.txt`` with one input file writes that file, as ``cp`` would; an output ending
+    in a slash, or a folder that exists, is a folder to write into."""
+    return len(paths) == 1 and not os.path.isdir(paths[0]) and not output.endswith(("/", os.sep)) and not os.path.isdir(output)
 
 
 def _run(paths, options: RunOptions, chosen: Settings, *, writes: bool, quiet: bool, **batch) -> Outcome:

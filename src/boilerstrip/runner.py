@@ -269,7 +269,7 @@ class Planned:
     """The file to write; None for stdout, or when nothing is written."""
 
 
-def plan(sources: Iterable[Source], options: RunOptions, out_dir: str | None = None) -> list[Planned]:
+def plan(sources: Iterable[Source], options: RunOptions, out_dir: str | None = None, out_file: str | None = None) -> list[Planned]:
     """Every input's kind and output, decided before anything is read or written, and refused
     whole (``PlanError``) when two inputs would share an output or an output would replace an
     input. In place, a file reached by several names (symlinks) is cleaned once."""
@@ -283,10 +283,12 @@ def plan(sources: Iterable[Source], options: RunOptions, out_dir: str | None = N
             if target in replaced:
                 continue
             replaced.add(target)
+        elif options.action == Action.CLEAN and out_file is not None:
+            target = out_file
         elif options.action == Action.CLEAN and out_dir is not None:
             target = os.path.join(out_dir, output_name(source.relative, kind))
         planned.append(Planned(source, kind, target))
-    if out_dir is not None:
+    if out_dir is not None or out_file is not None:
         check_outputs((p.source.path, p.target) for p in planned if p.target is not None)
     return planned
 
@@ -527,6 +529,7 @@ def run_batch(
     options: RunOptions,
     *,
     out_dir: str | None = None,
+    out_file: str | None = None,
     include: Iterable[str] = (),
     exclude: Iterable[str] = (),
     jobs: int | None = None,
@@ -542,7 +545,7 @@ def run_batch(
     if out_dir is not None and (inside := nested_output(out_dir, paths)):
         raise PlanError(f"the output folder {out_dir} is inside the input folder {inside}; it would clean its own output")
     walk = Walk(include, exclude, skip_dirs=[out_dir] if out_dir else [])
-    planned = plan(walk.sources(paths), options, out_dir)
+    planned = plan(walk.sources(paths), options, out_dir, out_file)
     for message in walk.special:
         stderr(message)
     single = len(planned) == 1 and planned[0].kind != Kind.JSONL
