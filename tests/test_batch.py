@@ -57,7 +57,7 @@ def test_output_folder_mirrors_the_tree_and_skips_unknown_files(tree, tmp_path):
 
 def test_jsonl_cleans_the_field_and_keeps_every_other_field(tree, tmp_path):
     out = tmp_path / "out"
-    run("clean", tree / "corpus.jsonl", "-o", out)
+    run("clean", tree / "corpus.jsonl", "-o", f"{out}/")  # a folder: the trailing slash
     first, second = [json.loads(line) for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     assert first == {"id": 1, "text": CLEANED, "score": 0.5}
     assert (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()[1] == json.dumps({"id": 2, "text": ARTICLE, "tags": ["x"]})

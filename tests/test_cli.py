@@ -206,3 +206,24 @@ def test_clean_check_changes_nothing_and_exits_1_when_something_would_go(tmp_pat
     assert "1 of 1 document(s) would be cleaned" in result.stderr
     assert article.read_bytes() == SEED.read_bytes()
     assert run("clean", "--check", "-", input=CLEAN_TEXT).exit_code == 0
+
+
+def test_jsonl_on_stdin_is_cleaned_as_records_and_checked_with_record_locations():
+    record = {"id": 7, "text": CLEAN_TEXT + "Foto: dpa\n", "title": "Foto: dpa"}
+    cleaned = run("clean", input=json.dumps(record) + "\n")
+    assert cleaned.exit_code == 0
+    assert json.loads(cleaned.stdout) == {**record, "text": CLEAN_TEXT}, "only the text field is cleaned"
+    checked = run("check", input=json.dumps(record) + "\n")
+    assert checked.stdout.splitlines() == ["-:1:2: credit.photo-label Foto: dpa"]
+
+
+def test_stdin_filename_gives_stdin_its_kind_and_its_name_in_messages():
+    text = CLEAN_TEXT + "Foto: dpa\n"
+    assert run("check", "--stdin-filename", "notes/a.txt", input=text).stdout.splitlines() == [
+        "notes/a.txt:2: credit.photo-label Foto: dpa"
+    ]
+    line = json.dumps({"text": text}) + "\n"
+    named = run("check", "--stdin-filename", "corpus.jsonl", input=line)
+    assert named.stdout.splitlines() == ["corpus.jsonl:1:2: credit.photo-label Foto: dpa"]
+    as_text = run("check", "--stdin-filename", "corpus.txt", input=line)
+    assert (as_text.exit_code, as_text.stdout) == (0, ""), "the name decides: as text, the record is one line, no credit"

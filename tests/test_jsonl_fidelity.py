@@ -112,7 +112,7 @@ def test_the_cli_on_any_jsonl_keeps_records_and_bytes_and_is_idempotent(tmp_path
     ]
     (folder / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
     for source, target in (("in.jsonl", "once"), ("once/in.jsonl", "twice")):
-        result = CliRunner().invoke(cli, ["clean", str(folder / source), "-o", str(folder / target), "-q", "-j", "1"])
+        result = CliRunner().invoke(cli, ["clean", str(folder / source), "-o", f"{folder / target}/", "-q", "-j", "1"])
         assert result.exit_code == 0, result.output
     once = (folder / "once" / "in.jsonl").read_bytes()
     assert (folder / "twice" / "in.jsonl").read_bytes() == once, "cleaning is idempotent"

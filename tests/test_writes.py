@@ -103,7 +103,7 @@ def test_jsonl_output_on_another_file_system_falls_back_to_a_plain_copy(tmp_path
     monkeypatch.setattr("boilerstrip.files.os.copy_file_range", other_file_system, raising=False)
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text((json.dumps({"text": DIRTY}) + "\n") * 3, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["clean", str(corpus), "-o", str(tmp_path / "out"), "-j", "1"])
+    result = CliRunner().invoke(cli, ["clean", str(corpus), "-o", f"{tmp_path / 'out'}/", "-j", "1"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8") == (json.dumps({"text": CLEANED}) + "\n") * 3
 
@@ -152,7 +152,7 @@ def test_a_jsonl_record_with_a_lone_surrogate_is_cleaned_and_its_neighbours_kept
     lines = [json.dumps({"n": n, "text": DIRTY}) for n in range(3)]
     lines.insert(1, '{"n": 9, "text": "Foto: dpa\\n\\ud800' + BODY.replace("\n", "\\n") + '"}')
     corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["clean", str(corpus), "-o", str(tmp_path / "out"), "-j", "1"])
+    result = CliRunner().invoke(cli, ["clean", str(corpus), "-o", f"{tmp_path / 'out'}/", "-j", "1"])
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["n"] for r in records] == [0, 9, 1, 2]

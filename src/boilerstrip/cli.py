@@ -67,6 +67,7 @@ batch_options = _options(
     click.option("--field", default="text", show_default=True, help="The JSONL field holding the text."),
     click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: number of cores]."),
     click.option("-q", "--quiet", is_flag=True, help="No progress bar, summary or counts on stderr; errors still."),
+    click.option("--stdin-filename", metavar="NAME", help="The name stdin goes by: its kind (e.g. corpus.jsonl) and the name in messages."),
     click.option(
         "--max-size",
         type=click.FloatRange(min=0, min_open=True),
@@ -137,7 +138,7 @@ def cli() -> None:
 @input_format_option
 @rule_options
 def clean_command(
-    paths, out_dir, in_place, diff, check_only, keep_empty, include, field, jobs, quiet, max_size, input_format, **flags
+    paths, out_dir, in_place, diff, check_only, keep_empty, include, field, jobs, quiet, stdin_filename, max_size, input_format, **flags
 ) -> None:
     """Clean PATHS (files or folders; stdin when none or '-').
 
@@ -161,6 +162,7 @@ def clean_command(
         keep_empty=keep_empty,
         max_bytes=int(max_size * 1e6),
         findings=not check_only,
+        stdin_filename=stdin_filename,
     )
     out_file = None
     if out_dir is not None and _one_file_to_a_file(paths, out_dir):
@@ -183,7 +185,9 @@ def clean_command(
 @batch_options
 @input_format_option
 @rule_options
-def check_command(paths, output_format, statistics, exit_zero, include, field, jobs, quiet, max_size, input_format, **flags) -> None:
+def check_command(
+    paths, output_format, statistics, exit_zero, include, field, jobs, quiet, stdin_filename, max_size, input_format, **flags
+) -> None:
     """Report what would be removed as path:line: rule-id text; exit 1 if anything would be."""
     chosen = resolve(**flags)
     options = RunOptions(
@@ -194,6 +198,7 @@ def check_command(paths, output_format, statistics, exit_zero, include, field, j
         field,
         max_bytes=int(max_size * 1e6),
         findings=not statistics,
+        stdin_filename=stdin_filename,
     )
     outcome = _run(paths, options, chosen, include=include, jobs=jobs, quiet=quiet, writes=False)
     tally = outcome.tally

@@ -66,6 +66,8 @@ class RunOptions:
     """The JSONL field holding the text."""
     keep_empty: bool = True
     """JSONL: keep records left without text."""
+    stdin_filename: str | None = None
+    """The name stdin's document goes by: its kind and the name in messages (ruff's flag)."""
     findings: bool = True
     """``check``: report each finding (off for ``--statistics``, which only counts them)."""
     max_bytes: int = 256_000_000

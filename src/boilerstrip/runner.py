@@ -40,7 +40,7 @@ from .jobs import ChunkUnit, Done, FileUnit, Unit, process
 from .jsonl import plan_chunks, read_chunks
 from .options import Action, OutputFormat, RunOptions
 from .report import Tally
-from .sources import GZIP_MAGIC, STDIN, InputError, Kind, kind_of, open_input, read_bytes, stdin
+from .sources import GZIP_MAGIC, STDIN, InputError, Kind, kind_of, open_input, read_bytes, stdin, stdin_head
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -276,7 +276,11 @@ def plan(sources: Iterable[Source], options: RunOptions, out_dir: str | None = N
     planned = []
     replaced = set()
     for source in sources:
-        kind = kind_of(source.path, options.input_format)
+        if source.path == STDIN:
+            named = options.stdin_filename
+            kind = kind_of(named, options.input_format) if named else kind_of(STDIN, options.input_format, stdin_head())
+        else:
+            kind = kind_of(source.path, options.input_format)
         target = None
         if options.action == Action.IN_PLACE and source.path != STDIN:
             target = in_place_target(source.path)
@@ -358,7 +362,7 @@ class Batch:
         path = item.source.path
         if path == STDIN:
             try:
-                unit = FileUnit(STDIN, data=read_bytes(STDIN))
+                unit = FileUnit(self.options.stdin_filename or STDIN, data=read_bytes(STDIN))
             except InputError as error:
                 self._emit(Done().fail(str(error)))
                 return
@@ -379,14 +383,15 @@ class Batch:
 
     def _submit_jsonl(self, pipeline: Pipeline, item: Planned) -> None:
         path, target = item.source.path, item.target
-        sink = _JsonlSink(self, path, target, self.options.action == Action.IN_PLACE)
+        name = self.options.stdin_filename or STDIN if path == STDIN else path
+        sink = _JsonlSink(self, name, target, self.options.action == Action.IN_PLACE)
         self.sinks.append(sink)
         try:
             with _open_binary(path) as (stream, position, plain):
                 chunks = plan_chunks(stream) if plain else read_chunks(stream, position)
                 spool = target is not None and not is_gzip_name(target)
                 for chunk in chunks:
-                    pipeline.submit(ChunkUnit(path, chunk, spool), sink.take_all)
+                    pipeline.submit(ChunkUnit(name, chunk, spool), sink.take_all)
         except InputError as error:
             message = str(error)
             pipeline.after(lambda: sink.finish(message))
@@ -545,17 +550,19 @@ def run_batch(
     if out_dir is not None and (inside := nested_output(out_dir, paths)):
         raise PlanError(f"the output folder {out_dir} is inside the input folder {inside}; it would clean its own output")
     walk = Walk(include, exclude, skip_dirs=[out_dir] if out_dir else [])
-    planned = plan(walk.sources(paths), options, out_dir, out_file)
-    for message in walk.special:
-        stderr(message)
-    single = len(planned) == 1 and planned[0].kind != Kind.JSONL
-    jobs = 1 if single else jobs or os.cpu_count() or 1
-    batch = Batch(options, jobs=jobs, stderr=stderr)
+    batch = Batch(options, stderr=stderr)
     started = time.perf_counter()
-    with _progress(show_progress, options, planned) as progress, _on_signals(batch.stop):
-        batch.progress = progress
+    planned: list[Planned] = []
+    with _on_signals(batch.stop):  # planning may wait on stdin, or walk a slow tree
         try:
-            batch.run(planned)
+            planned = plan(walk.sources(paths), options, out_dir, out_file)
+            for message in walk.special:
+                stderr(message)
+            single = len(planned) == 1 and planned[0].kind != Kind.JSONL
+            batch.jobs = 1 if single else jobs or os.cpu_count() or 1
+            with _progress(show_progress, options, planned) as progress:
+                batch.progress = progress
+                batch.run(planned)
         except Interrupted as interruption:
             interruption.done, interruption.total = batch.tally.files, len(planned)
             raise

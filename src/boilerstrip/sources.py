@@ -25,6 +25,8 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 JSONL_SUFFIXES = (".jsonl",)
 HTML_SNIFF = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
 SNIFF_BYTES = 2048
+JSONL_SNIFF = re.compile(rb"\A(?:\xef\xbb\xbf)?[ \t\r\n]*\{[ \t\r\n]*(?:\"|\})")
+"""A JSON object opening the stream: articles do not start with ``{"``."""
 BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
@@ -62,6 +64,22 @@ def stdin() -> BinaryIO:
     if sys.stdin is None:
         raise InputError("<stdin>", "standard input is closed")
     return sys.stdin.buffer
+
+
+def stdin_head() -> bytes | None:
+    """The first bytes of stdin, left to be read again; None when it cannot be looked at."""
+    try:
+        raw = stdin()
+    except InputError:
+        return None  # reading it says so
+    if hasattr(raw, "peek"):
+        return raw.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+    if raw.seekable():  # a replaced stdin (tests, embedding)
+        start = raw.tell()
+        head = raw.read(SNIFF_BYTES)
+        raw.seek(start)
+        return head
+    return None
 
 
 def read_bytes(name: str, limit: int | None = None) -> bytes:
@@ -182,13 +200,16 @@ def base_name(name: str) -> str:
 
 def kind_of(name: str, input_format: InputFormat = InputFormat.AUTO, head: bytes | None = None) -> Kind:
     """The one place an input's kind is decided: by ``--input-format``, then by the name
-    (``page.html.gz`` too), then, when the first bytes are given, by a sniff for HTML.
+    (``page.html.gz`` too), then, when the first bytes are given, by a sniff for HTML (and,
+    for stdin, for JSON lines).
 
     The main process asks without ``head`` (it plans outputs before anything is read); the
     worker that reads the file asks again with it, so a ``.txt`` holding a page is seen as HTML.
     """
     if input_format != InputFormat.AUTO:
         return Kind(input_format)
+    if name == STDIN and head is not None and JSONL_SNIFF.match(head):
+        return Kind.JSONL  # stdin has no name to go by (``--stdin-filename`` gives it one)
     suffix = base_name(name).lower()
     if suffix.endswith(JSONL_SUFFIXES):
         return Kind.JSONL
