@@ -201,3 +201,21 @@ def test_user_pack_cannot_take_an_old_id(tmp_path):
     path = write_pack(tmp_path, GOOD.replace("ad.house-ad", "credit.photo-es"))
     with pytest.raises(RulePackError, match="credit.photo-es is already defined"):
         all_rules((str(path),))
+
+
+def test_a_selection_takes_a_string_or_a_list_alike():
+    assert RuleSelection(select="credit,ad") == RuleSelection(select=["credit", "ad"]) == RuleSelection(select=("credit,ad",))
+    assert RuleSelection(select="credit").select == ("credit",)
+    assert RuleSelection(packs="site.toml").packs == ("site.toml",)
+    assert {rule.category for rule in compile_rules(RuleSelection(select="credit"))} == {"credit"}
+
+
+def test_the_rule_cache_sees_an_edited_pack(tmp_path):
+    pack = tmp_path / "site.toml"
+    body = '[[rule]]\nid = "ad.site"\nkind = "line"\ndescription = "d"\n'
+    body += '[rule.patterns]\nen = ["{line}"]\n[rule.examples]\nen = ["{line}"]\n'
+    pack.write_text(body.format(line="First house advert"), encoding="utf-8")
+    selection = RuleSelection(select="ad.site", packs=str(pack))
+    assert clean("Text.\nFirst house advert\n", compile_rules(selection)).text == "Text.\n"
+    pack.write_text(body.format(line="Second house advert line"), encoding="utf-8")
+    assert clean("Text.\nFirst house advert\n", compile_rules(selection)).text == "Text.\nFirst house advert\n"

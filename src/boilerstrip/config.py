@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .index import compile_rules
-from .options import RuleSelection
+from .options import RuleSelection, selectors
 from .packs import RulePackError
 
 DEDICATED = ".boilerstrip.toml"
@@ -103,9 +103,6 @@ class Settings:
     """Settings files passed over, one line each, for stderr."""
 
 
-def split_list(values: Iterable[str]) -> tuple[str, ...]:
-    """``--select a,b --select c`` and ``--select a --select b,c`` mean the same."""
-    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
 
 
 def settings(
@@ -133,10 +130,10 @@ def settings(
             config = load_config(Path(config_file) if config_file else find_config(cwd or Path.cwd(), distrusted))
         chosen = Settings(
             RuleSelection(
-                select=split_list(select) or config.select,
-                ignore=(*(split_list(ignore) or config.ignore), *config.extend_ignore, *split_list(extend_ignore)),
-                extend=(*config.extend_select, *split_list(extend_select)),
-                languages=split_list(lang) or config.lang,
+                select=selectors(select) or config.select,
+                ignore=(*(selectors(ignore) or config.ignore), *config.extend_ignore, *selectors(extend_ignore)),
+                extend=(*config.extend_select, *selectors(extend_select)),
+                languages=selectors(lang) or config.lang,
                 packs=(*config.rules, *rule_files),
             ),
             tuple(exclude) or config.exclude,

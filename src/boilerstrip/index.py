@@ -21,6 +21,7 @@ rule gives: the first rule, in pack order, with a pattern matching the whole lin
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from collections.abc import Iterable, Iterator
@@ -63,10 +64,24 @@ class Hits:
         return self.every
 
 
-@lru_cache(maxsize=32)
 def compile_rules(selection: RuleSelection = EVERY_RULE) -> CompiledRules:
-    """The rules of ``selection``, compiled; cached, because compiling is the costly part."""
+    """The rules of ``selection``, compiled; cached, because compiling is the costly part, on
+    everything that changes them: the selection and the state of the user's pack files."""
+    return _compiled(selection, tuple(_stamp(path) for path in selection.packs))
+
+
+@lru_cache(maxsize=32)
+def _compiled(selection: RuleSelection, _stamps: tuple) -> CompiledRules:
     return CompiledRules(load_rules(selection))
+
+
+def _stamp(path: str) -> tuple:
+    """A pack file's identity and version: a pack edited between calls is read again."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return (path,)  # loading it says what is wrong
+    return path, status.st_mtime_ns, status.st_size, status.st_ino
 
 
 BROAD_LEAD = 40
@@ -344,7 +359,11 @@ SPAN = -1
 """The target standing for every span pattern (searched patterns are targets by position)."""
 LED = -2
 """The target standing for the patterns with a known start found by needles, not a gate."""
-_LINE_START = "[\\s" + re.escape(DECORATION) + "]*"
+_INLINE_SPACE = "".join(chr(code) for code in range(0x3001) if chr(code).isspace() and chr(code) != "\n")
+_LINE_START = "[" + re.escape(_INLINE_SPACE + DECORATION) + "]*"
+"""What a line may start with before its match text: whitespace but the line break, so the
+screen's test at one line start never runs on into the lines after it (blank lines would make
+that quadratic)."""
 """The bullets and spaces that ``match_text`` takes off the start of a line before rules see it."""
 _COMMON = frozenset(string.ascii_letters + string.digits + string.whitespace + "äöüßéçñжЖ中")
 """Characters of running text: a gate that can start with none of them is worth trying where
@@ -583,13 +602,19 @@ CHECK_FIRST = 4
 """A gate searched for before its pattern starts with one of at most this many characters."""
 
 
+def _on_one_line(atom: str) -> str:
+    return "[^\\S\\n]" + atom[2:] if atom.startswith("\\s") else atom
+
+
 def trie(paths: Iterable[tuple[str, ...]]) -> str:
     """The paths as one alternation sharing their common starts, so the regex engine tests a
-    character once against each distinct first atom, not against every path."""
+    character once against each distinct first atom, not against every path. Whitespace in a
+    path never takes a line break: every test is of one line, and one that ran on over blank
+    lines would make the screen quadratic in them."""
     root: dict = {}
     for atoms in sorted(paths, key=len):
         node = root
-        for atom in atoms:
+        for atom in map(_on_one_line, atoms):
             if None in node:
                 break  # a shorter path already accepts everything this one does
             node = node.setdefault(atom, {})

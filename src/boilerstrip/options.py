@@ -5,6 +5,8 @@ Frozen, hashable and picklable, so they key caches and travel to worker processe
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -12,7 +14,7 @@ from enum import StrEnum
 @dataclass(frozen=True)
 class RuleSelection:
     """Which rules run: ruff-style selectors (rule ids, old ids, categories), languages, and
-    the user's own packs."""
+    the user's own packs. Each takes a string (``"credit,ad"``) or a list of them alike."""
 
     select: tuple[str, ...] = ()
     """Only these (empty: every rule)."""
@@ -24,6 +26,19 @@ class RuleSelection:
     """Only patterns for these languages (empty: every language)."""
     packs: tuple[str, ...] = ()
     """Paths of extra rule packs."""
+
+    def __post_init__(self) -> None:
+        for name in ("select", "ignore", "extend", "languages"):
+            object.__setattr__(self, name, selectors(getattr(self, name)))
+        packs = self.packs
+        object.__setattr__(self, "packs", (str(packs),) if isinstance(packs, str | os.PathLike) else tuple(map(str, packs)))
+
+
+def selectors(values: str | Iterable[str]) -> tuple[str, ...]:
+    """``"a,b"``, ``["a,b", "c"]`` and ``("a", "b", "c")`` name the same selectors, as
+    ``--select a,b --select c`` does on the command line."""
+    values = (values,) if isinstance(values, str) else values
+    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
 
 
 class Action(StrEnum):
