@@ -295,14 +295,17 @@ def _named(rule: Rule, pattern: Pattern, selectors: Iterable[str], names: dict) 
     return False
 
 
-@lru_cache(maxsize=8)
 def all_rules(extra_packs: tuple[str, ...] = ()) -> tuple[Rule, ...]:
-    """The shipped packs, then the user's, validated; cached, as every selection starts here."""
-    rules: list[Rule] = []
-    for path in [*builtin_pack_paths(), *map(Path, extra_packs)]:
-        rules.extend(load_pack(path))
+    """The shipped packs, then the user's, validated. The user's are read each time (they may
+    have been edited; ``compile_rules`` caches on their state); the shipped ones once."""
+    rules = [*_shipped_rules(), *(rule for path in extra_packs for rule in load_pack(path))]
     check_unique(rules)
     return tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def _shipped_rules() -> tuple[Rule, ...]:
+    return tuple(rule for path in builtin_pack_paths() for rule in load_pack(path))
 
 
 def load_rules(selection: RuleSelection = EVERY_RULE) -> list[Rule]:
