@@ -227,3 +227,16 @@ def test_stdin_filename_gives_stdin_its_kind_and_its_name_in_messages():
     assert named.stdout.splitlines() == ["corpus.jsonl:1:2: credit.photo-label Foto: dpa"]
     as_text = run("check", "--stdin-filename", "corpus.txt", input=line)
     assert (as_text.exit_code, as_text.stdout) == (0, ""), "the name decides: as text, the record is one line, no credit"
+
+
+def test_rules_id_shows_one_rule_in_full_and_json_lists_them_as_data():
+    detail = run("rules", "credit.photo-label")
+    assert detail.exit_code == 0
+    for part in ("credit.photo-label", "patterns (", "examples (", "counterexamples (", "Foto: dpa"):
+        assert part in detail.output
+    listed = json.loads(run("rules", "--format", "json", "--select", "credit").output)
+    assert {rule["category"] for rule in listed} == {"credit"}
+    one = json.loads(run("rules", "credit.photo-label", "--format", "json").output)
+    assert [rule["id"] for rule in one] == ["credit.photo-label"] and one[0]["examples"] and one[0]["patterns"][0]["regex"]
+    unknown = run("rules", "no.such-rule")
+    assert unknown.exit_code == 2 and "no enabled rule 'no.such-rule'" in unknown.output

@@ -6,6 +6,7 @@ errors. Errors go to stderr as one line naming the file; the other files are sti
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -21,7 +22,7 @@ from .files import PlanError, write_atomic
 from .index import compile_rules
 from .learn import Learner, LearnSettings
 from .options import Action, InputFormat, OutputFormat, RunOptions
-from .report import explain, findings_json, rule_statistics, rules_table, summary_table
+from .report import explain, findings_json, rule_detail, rule_record, rule_statistics, rules_table, summary_table
 from .runner import Interrupted, Outcome, OutputError, run_batch
 from .sources import InputError, read_document
 
@@ -282,12 +283,24 @@ def explain_command(path, input_format, **rules) -> None:
 
 
 @cli.command("rules")
+@click.argument("rule_id", required=False, metavar="[ID]")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @rule_options
-def rules_command(**rules) -> None:
-    """List the enabled rules: id, kind, languages and description."""
+def rules_command(rule_id, output_format, **rules) -> None:
+    """List the enabled rules (id, kind, languages, description), or show rule ID in full:
+    its patterns, examples and counterexamples."""
     from rich.console import Console
 
-    Console().print(rules_table(compile_rules(resolve(**rules).selection)))
+    enabled = compile_rules(resolve(**rules).selection)
+    chosen = [rule for rule in enabled if rule_id is None or rule_id in (rule.id, *(alias for alias, _ in rule.aliases))]
+    if not chosen:
+        raise click.UsageError(f"no enabled rule {rule_id!r} (see 'boilerstrip rules')")
+    if output_format == "json":
+        click.echo(json.dumps([rule_record(rule) for rule in chosen], ensure_ascii=False, indent=2))
+    elif rule_id is None:
+        Console().print(rules_table(enabled))
+    else:
+        rule_detail(Console(highlight=False), chosen[0])
 
 
 def main() -> None:

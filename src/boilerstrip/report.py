@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .index import CompiledRules
-from .model import Removal, Result
+from .model import Removal, Result, Rule
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -164,6 +164,42 @@ def rule_statistics(tally: Tally) -> str:
     """Removals per rule, most first, as ``ruff --statistics`` lists them."""
     width = len(str(max(tally.rules.values(), default=0)))
     return "\n".join(f"{count:>{width}}  {rule}" for rule, count in sorted(tally.rules.items(), key=lambda item: (-item[1], item[0])))
+
+
+def rule_record(rule: Rule) -> dict:
+    """A rule as data: ``rules --format json``."""
+    return {
+        "id": rule.id,
+        "category": rule.category,
+        "kind": rule.kind,
+        "description": rule.description,
+        "languages": list(rule.languages),
+        "patterns": [{"regex": pattern.regex, "languages": list(pattern.languages)} for pattern in rule.patterns],
+        "examples": list(rule.examples),
+        "counterexamples": list(rule.counterexamples),
+        "case_sensitive": rule.case_sensitive,
+        "weak": rule.weak,
+        **({"extent": rule.extent, "max_lines": rule.max_lines, "max_words": rule.max_words} if rule.kind == "block" else {}),
+        "aliases": {alias: list(languages) for alias, languages in rule.aliases},
+        "source": rule.source,
+    }
+
+
+def rule_detail(console: Console, rule: Rule) -> None:
+    """One rule in full, for ``rules ID``: what it is for and the evidence it is matched right."""
+    from rich.markup import escape
+    from rich.text import Text
+
+    console.print(f"[bold]{escape(rule.id)}[/bold]  {rule.kind}{' (weak)' if rule.weak else ''}  {escape(rule.source)}")
+    console.print(escape(rule.description), soft_wrap=True)
+    for title, items in (
+        ("patterns", [f"{','.join(p.languages)}: {p.regex}" for p in rule.patterns]),
+        ("examples", rule.examples),
+        ("counterexamples", rule.counterexamples),
+    ):
+        console.print(f"\n[bold]{title}[/bold] ({len(items)})")
+        for item in items:
+            console.print(Text("  " + item), soft_wrap=True)
 
 
 def rules_table(rules: CompiledRules) -> Table:
