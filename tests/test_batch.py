@@ -1,6 +1,7 @@
 """Folders, JSONL corpora, gzip, parallel jobs and settings files, through the command line."""
 
 import gzip
+import io
 import json
 import os
 import stat
@@ -10,6 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from boilerstrip.cli import cli
+from boilerstrip.files import Source
+from boilerstrip.options import RunOptions
+from boilerstrip.runner import Batch, plan
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 DIRTY = (SEEDS / "zeit-ukraine-talks.txt").read_text(encoding="utf-8")
@@ -302,3 +306,13 @@ def test_an_output_folder_holding_the_input_would_overwrite_it_and_is_refused(tm
     result = run("clean", article, "-o", tmp_path)
     assert result.exit_code == 2 and "would overwrite the input" in result.stderr
     assert article.read_text(encoding="utf-8") == DIRTY
+
+
+def test_the_progress_bar_counts_the_documents_of_jsonl_chunks(tmp_path, monkeypatch):
+    monkeypatch.setattr("boilerstrip.jsonl.SPAN_BYTES", 200)  # several chunks
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text((json.dumps({"text": DIRTY}) + "\n") * 10, encoding="utf-8")
+    counted = []
+    batch = Batch(RunOptions(), progress=lambda size, tally: counted.append(tally.documents), stdout=io.BytesIO(), stderr=lambda line: None)
+    batch.run(plan([Source(str(corpus), corpus.name)], RunOptions()))
+    assert len(counted) > 1 and sum(counted) == batch.tally.documents == 10

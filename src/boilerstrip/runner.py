@@ -401,7 +401,9 @@ class Batch:
         else:
             pipeline.after(sink.finish)
 
-    def _emit(self, done: Done) -> None:
+    def _emit(self, done: Done, progress: Tally | None = None) -> None:
+        """Hand a unit's results on, in order; ``progress`` is what the bar counts, when that is
+        not the tally the run adds up (a JSONL chunk's file is counted once, at its end)."""
         self.tally.merge(done.tally)
         for message in done.messages:
             self.stderr(message)
@@ -412,7 +414,7 @@ class Batch:
         else:
             for row in done.findings:
                 self._write(row.encode("utf-8", "surrogateescape") + b"\n")
-        self.progress(done.size, done.tally)
+        self.progress(done.size, progress or done.tally)
 
 
 class _JsonlSink:
@@ -433,6 +435,7 @@ class _JsonlSink:
 
     def take(self, done: Done) -> None:
         self.tally.merge(done.tally)
+        seen = done.tally  # the progress bar counts the chunk's documents now; the run's tally at finish
         done.tally = Tally()
         if not done.whole and not self.failed:
             self.failed = True  # the message is the chunk's own; the output would miss its lines
@@ -453,7 +456,7 @@ class _JsonlSink:
             done.output = b""
         if done.spooled is not None:
             os.unlink(done.spooled)
-        self.batch._emit(done)
+        self.batch._emit(done, progress=Tally(documents=seen.documents))
 
     def _file(self) -> AtomicFile:
         if self.file is None:
