@@ -36,3 +36,8 @@ def test_blank_and_whitespace_lines_clean_in_time_and_stay(blank, lines):
     empty lines took 6 s, 100,000 some minutes, 250 lines of 60 spaces three."""
     text = ARTICLE + (blank + "\n") * lines + "Foto: dpa\n" + ARTICLE
     assert clean_in_subprocess(text=text) == ARTICLE + (blank + "\n") * lines + ARTICLE
+
+
+def test_one_long_line_of_whitespace_and_one_of_a_character():
+    text = " " * 2_000_000 + "\n" + "a" * 2_000_000 + "\n" + ARTICLE
+    assert clean_in_subprocess(text=text) == text

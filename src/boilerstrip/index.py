@@ -360,10 +360,11 @@ SPAN = -1
 LED = -2
 """The target standing for the patterns with a known start found by needles, not a gate."""
 _INLINE_SPACE = "".join(chr(code) for code in range(0x3001) if chr(code).isspace() and chr(code) != "\n")
-_LINE_START = "[" + re.escape(_INLINE_SPACE + DECORATION) + "]*"
+_LINE_START = "[" + re.escape(_INLINE_SPACE + DECORATION) + "]*+"
 """What a line may start with before its match text: whitespace but the line break, so the
 screen's test at one line start never runs on into the lines after it (blank lines would make
-that quadratic)."""
+that quadratic), taken possessively: match text starts after all of it, so no gate needs any
+of it back, and giving it back piece by piece is quadratic in a long run of spaces."""
 """The bullets and spaces that ``match_text`` takes off the start of a line before rules see it."""
 _COMMON = frozenset(string.ascii_letters + string.digits + string.whitespace + "äöüßéçñжЖ中")
 """Characters of running text: a gate that can start with none of them is worth trying where
