@@ -240,3 +240,11 @@ def test_rules_id_shows_one_rule_in_full_and_json_lists_them_as_data():
     assert [rule["id"] for rule in one] == ["credit.photo-label"] and one[0]["examples"] and one[0]["patterns"][0]["regex"]
     unknown = run("rules", "no.such-rule")
     assert unknown.exit_code == 2 and "no enabled rule 'no.such-rule'" in unknown.output
+
+
+def test_explain_writes_plain_lines_when_not_on_a_terminal(tmp_path):
+    article = tmp_path / "a.txt"
+    article.write_text(CLEAN_TEXT + "Foto: dpa\n" + CLEAN_TEXT, encoding="utf-8")
+    result = run("explain", article)
+    assert result.exit_code == 0
+    assert result.output == f"{article}: 1 removal(s)\n  {CLEAN_TEXT}- Foto: dpa  [credit.photo-label]\n  {CLEAN_TEXT}"
