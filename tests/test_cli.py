@@ -248,3 +248,14 @@ def test_explain_writes_plain_lines_when_not_on_a_terminal(tmp_path):
     result = run("explain", article)
     assert result.exit_code == 0
     assert result.output == f"{article}: 1 removal(s)\n  {CLEAN_TEXT}- Foto: dpa  [credit.photo-label]\n  {CLEAN_TEXT}"
+
+
+def test_color_always_and_never_override_the_environment(tmp_path, monkeypatch):
+    article = tmp_path / "a.txt"
+    article.write_text(CLEAN_TEXT + "Foto: dpa\n", encoding="utf-8")
+    monkeypatch.setenv("NO_COLOR", "1")  # restored after the test, whatever the run sets
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    assert "\x1b[" not in run("explain", article).output
+    assert "\x1b[" in run("--color", "always", "explain", article).output
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[" not in run("--color", "never", "explain", article).output

@@ -117,8 +117,18 @@ class _Commands(click.Group):
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="boilerstrip")
-def cli() -> None:
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour in tables, explain and diffs; auto: on a terminal, unless NO_COLOR is set (FORCE_COLOR forces it).",
+)
+def cli(color: str) -> None:
     """Strip boilerplate (newsletter boxes, credits, paywall teasers, related links) from article text."""
+    if color != "auto":  # every console of the run is rich's, which reads these two
+        os.environ.pop("NO_COLOR" if color == "always" else "FORCE_COLOR", None)
+        os.environ["FORCE_COLOR" if color == "always" else "NO_COLOR"] = "1"
 
 
 @cli.command("clean")
