@@ -259,3 +259,34 @@ def test_color_always_and_never_override_the_environment(tmp_path, monkeypatch):
     assert "\x1b[" in run("--color", "always", "explain", article).output
     monkeypatch.setenv("FORCE_COLOR", "1")
     assert "\x1b[" not in run("--color", "never", "explain", article).output
+
+
+def test_every_run_setting_has_a_config_key_and_config_shows_where_each_came_from(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"body": CLEAN_TEXT + "Foto: dpa\n", "text": "untouched"}) + "\n", encoding="utf-8")
+    settings_file = tmp_path / ".boilerstrip.toml"
+    settings_file.write_text('field = "body"\nformat = "json"\njobs = 1\nselect = ["credit"]\n', encoding="utf-8")
+    result = run("check", corpus, "--config", settings_file)
+    assert result.exit_code == 1
+    (finding,) = json.loads(result.stdout)
+    assert (finding["path"], finding["rule"]) == (f"{corpus}:1", "credit.photo-label"), "field and format from the file"
+    assert json.loads(run("check", corpus, "--config", settings_file, "--format", "json", "--field", "text").stdout) == []
+    shown = run("config", "--config", settings_file, "--lang", "de").stdout.splitlines()
+    assert f'field = "body"  # {settings_file}' in shown
+    assert 'lang = ["de"]  # command line' in shown
+    assert 'input-format = "auto"  # default' in shown
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('jobs = "two"', "key 'jobs' must be a whole number"),
+        ('format = "xml"', "key 'format' must be one of"),
+        ("field = 3", "key 'field'"),
+    ],
+)
+def test_a_config_value_of_the_wrong_type_is_one_line_naming_the_key(tmp_path, line, message):
+    settings_file = tmp_path / ".boilerstrip.toml"
+    settings_file.write_text(line + "\n", encoding="utf-8")
+    result = run("check", SEED, "--config", settings_file)
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output

@@ -65,7 +65,7 @@ rule_options = _options(
 batch_options = _options(
     click.option("--include", multiple=True, metavar="GLOB", help="In folders, only files matching GLOB (default: known suffixes)."),
     click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, skip files and folders matching GLOB."),
-    click.option("--field", default="text", show_default=True, help="The JSONL field holding the text."),
+    click.option("--field", default=None, help="The JSONL field holding the text [default: text]."),
     click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: number of cores]."),
     click.option("-q", "--quiet", is_flag=True, help="No progress bar, summary or counts on stderr; errors still."),
     click.option("--stdin-filename", metavar="NAME", help="The name stdin goes by: its kind (e.g. corpus.jsonl) and the name in messages."),
@@ -82,10 +82,8 @@ batch_options = _options(
 input_format_option = click.option(
     "--input-format",
     type=click.Choice([f.value for f in InputFormat]),
-    default=InputFormat.AUTO.value,
-    show_default=True,
-    callback=lambda _context, _param, value: InputFormat(value),
-    help="html extracts the article with trafilatura first; auto goes by file name and content.",
+    default=None,
+    help="html extracts the article with trafilatura first; auto goes by file name and content [default: auto].",
 )
 
 
@@ -163,13 +161,13 @@ def clean_command(
         raise click.UsageError("--diff and --check change nothing; they cannot be combined with -o or --in-place")
     if writes and (not paths or "-" in paths):
         raise click.UsageError("stdin can only be cleaned to stdout; name files or folders to write")
-    chosen = resolve(**flags)
+    chosen = resolve(include=include, field=field, jobs=jobs, input_format=input_format, **flags)
     action = Action.CHECK if check_only else Action.DIFF if diff else Action.IN_PLACE if in_place else Action.CLEAN
     options = RunOptions(
         chosen.selection,
         action,
-        input_format=input_format,
-        field=field,
+        input_format=chosen.input_format,
+        field=chosen.field,
         keep_empty=keep_empty,
         max_bytes=int(max_size * 1e6),
         findings=not check_only,
@@ -178,7 +176,7 @@ def clean_command(
     out_file = None
     if out_dir is not None and _one_file_to_a_file(paths, out_dir):
         out_dir, out_file = None, out_dir
-    outcome = _run(paths, options, chosen, out_dir=out_dir, out_file=out_file, include=include, jobs=jobs, quiet=quiet, writes=writes)
+    outcome = _run(paths, options, chosen, out_dir=out_dir, out_file=out_file, quiet=quiet, writes=writes)
     if writes and not quiet:
         from rich.console import Console
 
@@ -190,7 +188,7 @@ def clean_command(
 
 @cli.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice([f.value for f in OutputFormat]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice([f.value for f in OutputFormat]), default=None, help="[default: text]")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors still exit 2).")
 @batch_options
@@ -200,18 +198,18 @@ def check_command(
     paths, output_format, statistics, exit_zero, include, field, jobs, quiet, stdin_filename, max_size, input_format, **flags
 ) -> None:
     """Report what would be removed as path:line: rule-id text; exit 1 if anything would be."""
-    chosen = resolve(**flags)
+    chosen = resolve(include=include, field=field, jobs=jobs, input_format=input_format, output_format=output_format, **flags)
     options = RunOptions(
         chosen.selection,
         Action.CHECK,
-        OutputFormat(output_format),
-        input_format,
-        field,
+        chosen.output_format,
+        chosen.input_format,
+        chosen.field,
         max_bytes=int(max_size * 1e6),
         findings=not statistics,
         stdin_filename=stdin_filename,
     )
-    outcome = _run(paths, options, chosen, include=include, jobs=jobs, quiet=quiet, writes=False)
+    outcome = _run(paths, options, chosen, quiet=quiet, writes=False)
     tally = outcome.tally
     if statistics:
         if tally.rules:
@@ -235,7 +233,9 @@ def _run(paths, options: RunOptions, chosen: Settings, *, writes: bool, quiet: b
     show = not quiet and sys.stderr.isatty() and (writes or not sys.stdout.isatty())
     try:
         echo = lambda line: click.echo(line, err=True)  # noqa: E731 - one line, used once
-        return run_batch(paths, options, exclude=chosen.exclude, show_progress=show, stderr=echo, **batch)
+        return run_batch(
+            paths, options, include=chosen.include, exclude=chosen.exclude, jobs=chosen.jobs, show_progress=show, stderr=echo, **batch
+        )
     except PlanError as error:
         click.echo(f"boilerstrip: {error}; nothing was written", err=True)
         sys.exit(EXIT_ERROR)
@@ -281,15 +281,44 @@ def learn_command(paths, output, group_by, min_docs, field, include, exclude) ->
 @rule_options
 def explain_command(path, input_format, **rules) -> None:
     """Show PATH with every removal struck through and the rule that made it."""
-    ruleset = compile_rules(resolve(**rules).selection)
+    chosen = resolve(input_format=input_format, **rules)
+    ruleset = compile_rules(chosen.selection)
     try:
-        document = read_document(path, input_format)
+        document = read_document(path, chosen.input_format)
     except InputError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_ERROR)
     from rich.console import Console
 
     explain(Console(highlight=False), document.name, document.text, clean(document.text, ruleset))
+
+
+@cli.command("config")
+@click.option("--include", multiple=True, metavar="GLOB", hidden=True)
+@click.option("--exclude", multiple=True, metavar="GLOB", hidden=True)
+@click.option("--field", default=None, hidden=True)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, hidden=True)
+@input_format_option
+@click.option("--format", "output_format", type=click.Choice([f.value for f in OutputFormat]), default=None, hidden=True)
+@rule_options
+def config_command(**flags) -> None:
+    """Print the settings in effect, as TOML, and where each came from (like ruff's --show-settings)."""
+    chosen = resolve(**flags)
+    selection = chosen.selection
+    values = {
+        "select": selection.select, "extend-select": selection.extend, "ignore": selection.ignore,
+        "lang": selection.languages, "rules": selection.packs, "include": chosen.include, "exclude": chosen.exclude,
+        "field": chosen.field, "jobs": chosen.jobs or os.cpu_count(), "input-format": chosen.input_format.value,
+        "format": chosen.output_format.value,
+    }  # fmt: skip
+    origins = dict(chosen.origins)
+    merged = {origins.pop("extend-ignore"), origins["ignore"]} - {"default"}  # the ignore in effect is both
+    origins["ignore"] = " and ".join(sorted(merged)) or "default"
+    click.echo(f"# settings file: {chosen.source or 'none'}")
+    for key, origin in origins.items():
+        value = values[key]
+        shown = json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
+        click.echo(f"{key} = {shown}  # {origin}")
 
 
 @cli.command("rules")

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .index import compile_rules
-from .options import RuleSelection, selectors
+from .options import InputFormat, OutputFormat, RuleSelection, selectors
 from .packs import RulePackError
 
 DEDICATED = ".boilerstrip.toml"
 PYPROJECT = "pyproject.toml"
-KEYS = ("select", "extend-select", "ignore", "extend-ignore", "rules", "lang", "exclude")
+LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "rules", "lang", "include", "exclude")
+CHOICE_KEYS = {"input-format": tuple(InputFormat), "format": tuple(OutputFormat)}
+KEYS = (*LIST_KEYS, *CHOICE_KEYS, "field", "jobs")
 
 
 class ConfigError(ValueError):
@@ -36,7 +38,13 @@ class Config:
     rules: tuple[str, ...] = ()
     """Extra rule packs, resolved against the folder of the settings file."""
     lang: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    field: str | None = None
+    jobs: int | None = None
+    input_format: str | None = None
+    output_format: str | None = None
+    """The ``format`` key."""
 
 
 def find_config(start: Path, distrusted: list[str] | None = None) -> Path | None:
@@ -74,13 +82,38 @@ def load_config(path: Path | None) -> Config:
     unknown = sorted(set(data) - set(KEYS))
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(KEYS)})")
-    values = {}
-    for key, value in data.items():
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise ConfigError(f"{where}: key {key!r} must be a list of strings")
-        values[key.replace("-", "_")] = tuple(value)
+    values = {("output_format" if key == "format" else key.replace("-", "_")): _value(where, key, value) for key, value in data.items()}
     values["rules"] = tuple(str(path.parent / rule) for rule in values.get("rules", ()))
     return Config(str(path), **values)
+
+
+def _origins(config: Config, flags: dict[str, object]) -> tuple[tuple[str, str], ...]:
+    def origin(key: str) -> str:
+        from_file = getattr(config, "output_format" if key == "format" else key.replace("-", "_"))
+        if flags[key]:
+            return "command line" + (f" and {config.source}" if from_file and key in ("extend-select", "extend-ignore", "rules") else "")
+        return config.source if from_file else "default"
+
+    return tuple((key, origin(key)) for key in KEYS)
+
+
+def _value(where: str, key: str, value: object) -> object:
+    """A key's value, checked for its type: a list of strings, one of a few words, a name, a count."""
+    if key in LIST_KEYS:
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{where}: key {key!r} must be a list of strings")
+        return tuple(value)
+    if key in CHOICE_KEYS:
+        if value not in CHOICE_KEYS[key]:
+            raise ConfigError(f"{where}: key {key!r} must be one of {', '.join(CHOICE_KEYS[key])}")
+        return value
+    if key == "jobs":
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"{where}: key 'jobs' must be a whole number of at least 1")
+        return value
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}: key {key!r} must be a non-empty string")
+    return value
 
 
 def _read(path: Path) -> dict:
@@ -101,6 +134,16 @@ class Settings:
     exclude: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     """Settings files passed over, one line each, for stderr."""
+    include: tuple[str, ...] = ()
+    field: str = "text"
+    jobs: int | None = None
+    input_format: InputFormat = InputFormat.AUTO
+    output_format: OutputFormat = OutputFormat.TEXT
+    source: str | None = None
+    """The settings file read, if any."""
+    origins: tuple[tuple[str, str], ...] = ()
+    """Each key and where its value came from (``command line``, the file, ``default``):
+    what ``boilerstrip config`` shows."""
 
 
 
@@ -114,6 +157,11 @@ def settings(
     lang: Iterable[str] = (),
     rule_files: Iterable[str] = (),
     exclude: Iterable[str] = (),
+    include: Iterable[str] = (),
+    field: str | None = None,
+    jobs: int | None = None,
+    input_format: str | None = None,
+    output_format: str | None = None,
     config_file: str | None = None,
     isolated: bool = False,
     cwd: Path | None = None,
@@ -122,6 +170,11 @@ def settings(
     setting, the ``extend`` forms add to what is in effect, and ``--rules`` packs come on top of
     the settings file's. The rules are compiled here, so a bad pack or an unknown language is
     a usage error in the main process, not one per worker."""
+    flags = {
+        "select": select, "extend-select": extend_select, "ignore": ignore, "extend-ignore": extend_ignore,
+        "lang": lang, "rules": rule_files, "include": include, "exclude": exclude, "field": field, "jobs": jobs,
+        "input-format": input_format, "format": output_format,
+    }  # fmt: skip
     distrusted: list[str] = []
     try:
         if isolated:
@@ -138,6 +191,13 @@ def settings(
             ),
             tuple(exclude) or config.exclude,
             tuple(distrusted),
+            tuple(include) or config.include,
+            field or config.field or "text",
+            jobs or config.jobs,
+            InputFormat(input_format or config.input_format or InputFormat.AUTO),
+            OutputFormat(output_format or config.output_format or OutputFormat.TEXT),
+            config.source,
+            _origins(config, flags),
         )
         compile_rules(chosen.selection)
     except RulePackError as error:
