@@ -14,6 +14,7 @@ from boilerstrip.cli import cli
 from boilerstrip.packs import CATEGORIES, RulePackError, all_rules, builtin_pack_paths, load_pack, load_rules, rule_matches
 
 RULES = [rule for path in builtin_pack_paths() for rule in load_pack(path)]
+"""The shipped packs, checked as a user's pack is (a run loads them unchecked, for start-up)."""
 EXAMPLES = [(rule, text) for rule in RULES for text in rule.examples]
 COUNTEREXAMPLES = [(rule, text) for rule in RULES for text in rule.counterexamples]
 PATTERNS = [(rule, pattern) for rule in RULES for pattern in rule.patterns]
@@ -219,3 +220,8 @@ def test_the_rule_cache_sees_an_edited_pack(tmp_path):
     assert clean("Text.\nFirst house advert\n", compile_rules(selection)).text == "Text.\n"
     pack.write_text(body.format(line="Second house advert line"), encoding="utf-8")
     assert clean("Text.\nFirst house advert\n", compile_rules(selection)).text == "Text.\nFirst house advert\n"
+
+
+@pytest.mark.parametrize("path", builtin_pack_paths(), ids=lambda path: path.name)
+def test_each_shipped_pack_passes_the_checks_a_users_pack_gets_and_loads_the_same_unchecked(path):
+    assert load_pack(path, checked=True) == load_pack(path, checked=False)
