@@ -290,3 +290,11 @@ def test_a_config_value_of_the_wrong_type_is_one_line_naming_the_key(tmp_path, l
     settings_file.write_text(line + "\n", encoding="utf-8")
     result = run("check", SEED, "--config", settings_file)
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_a_finding_never_points_at_a_blank_line():
+    text = CLEAN_TEXT + "\n\nKommentare\n\nsome comment text\n"
+    rows = run("check", "-", input=text).stdout.splitlines()
+    assert rows == ["-:4: comments.section Kommentare", "-:6: comments.section (context) some comment text"]
+    lines = text.splitlines()
+    assert all(lines[int(row.split(":")[1]) - 1].strip() for row in rows)

@@ -77,6 +77,13 @@ def preview(text: str) -> str:
     return first
 
 
+def first_line(removal: Removal) -> int:
+    """The first line of a removal that holds text: a finding never points at a blank line (the
+    blank lines a removal takes along come before it)."""
+    text = removal.text
+    return removal.line + text[: len(text) - len(text.lstrip())].count("\n")
+
+
 def _message(removal: Removal) -> str:
     via = " (context)" if removal.context else ""
     return f"{removal.rule}{via} {preview(removal.text)}"
@@ -84,7 +91,7 @@ def _message(removal: Removal) -> str:
 
 def findings_text(name: str, removals: Iterable[Removal]) -> list[str]:
     """``path:line: rule-id text`` rows, the shape editors and CI logs link to."""
-    return [f"{name}:{r.line}: {_message(r)}" for r in removals if r.text.strip()]
+    return [f"{name}:{first_line(r)}: {_message(r)}" for r in removals if r.text.strip()]
 
 
 def findings_github(name: str, removals: Iterable[Removal]) -> list[str]:
@@ -92,7 +99,7 @@ def findings_github(name: str, removals: Iterable[Removal]) -> list[str]:
     rows = []
     for r in removals:
         if r.text.strip():
-            where = f"file={_property(name)},line={r.line},endLine={r.end_line},title={_property(r.rule)}"
+            where = f"file={_property(name)},line={first_line(r)},endLine={r.end_line},title={_property(r.rule)}"
             rows.append(f"::warning {where}::{_data(_message(r))}")
     return rows
 
@@ -110,7 +117,7 @@ def _property(text: str) -> str:
 def finding_record(name: str, removal: Removal) -> dict:
     return {
         "path": name,
-        "line": removal.line,
+        "line": first_line(removal),
         "end_line": removal.end_line,
         "start": removal.start,
         "end": removal.end,
