@@ -298,3 +298,12 @@ def test_a_finding_never_points_at_a_blank_line():
     assert rows == ["-:4: comments.section Kommentare", "-:6: comments.section (context) some comment text"]
     lines = text.splitlines()
     assert all(lines[int(row.split(":")[1]) - 1].strip() for row in rows)
+
+
+def test_clean_format_json_gives_each_document_with_its_removals():
+    result = run("clean", "--format", "json", "-", input=CLEAN_TEXT + "Foto: dpa\n")
+    assert result.exit_code == 0
+    record = json.loads(result.stdout)
+    assert (record["path"], record["changed"], record["text"]) == ("-", True, CLEAN_TEXT)
+    assert [(r["line"], r["rule"], r["text"]) for r in record["removals"]] == [(2, "credit.photo-label", "Foto: dpa\n")]
+    assert run("clean", "--format", "json", "--in-place", SEED).exit_code == 2

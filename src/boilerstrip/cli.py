@@ -141,13 +141,35 @@ def cli(color: str) -> None:
 )
 @click.option("--in-place", is_flag=True, help="Rewrite the files themselves, atomically.")
 @click.option("--diff", is_flag=True, help="Print a unified diff of what would be removed; change nothing.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice([OutputFormat.TEXT.value, OutputFormat.JSON.value]),
+    default=OutputFormat.TEXT.value,
+    show_default=True,
+    help="To stdout: json gives each document as a JSON line of its cleaned text and removals.",
+)
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 if something would be removed (black's --check).")
 @click.option("--keep-empty/--drop-empty", default=True, show_default=True, help="JSONL: keep records left with no text.")
 @batch_options
 @input_format_option
 @rule_options
 def clean_command(
-    paths, out_dir, in_place, diff, check_only, keep_empty, include, field, jobs, quiet, stdin_filename, max_size, input_format, **flags
+    paths,
+    out_dir,
+    in_place,
+    output_format,
+    diff,
+    check_only,
+    keep_empty,
+    include,
+    field,
+    jobs,
+    quiet,
+    stdin_filename,
+    max_size,
+    input_format,
+    **flags,
 ) -> None:
     """Clean PATHS (files or folders; stdin when none or '-').
 
@@ -157,6 +179,8 @@ def clean_command(
     writes = bool(out_dir or in_place)
     if out_dir and in_place:
         raise click.UsageError("choose one of -o/--output and --in-place")
+    if output_format == OutputFormat.JSON and (writes or diff or check_only):
+        raise click.UsageError("--format json writes to stdout; it cannot be combined with -o, --in-place, --diff or --check")
     if (diff or check_only) and writes:
         raise click.UsageError("--diff and --check change nothing; they cannot be combined with -o or --in-place")
     if writes and (not paths or "-" in paths):
@@ -166,6 +190,7 @@ def clean_command(
     options = RunOptions(
         chosen.selection,
         action,
+        OutputFormat(output_format),
         input_format=chosen.input_format,
         field=chosen.field,
         keep_empty=keep_empty,

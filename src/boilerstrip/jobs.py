@@ -18,7 +18,7 @@ from .index import compile_rules
 from .jsonl import Chunk, RecordError, locate, split_ending
 from .model import Result
 from .options import Action, OutputFormat, RunOptions
-from .report import Tally, finding_record, findings_github, findings_text, unified_diff
+from .report import Tally, finding_record, findings_github, findings_text, result_record, unified_diff
 from .sources import InputError, Kind, TooLarge, as_document, encode, gunzip, input_error, kind_of, read_bytes
 
 
@@ -119,6 +119,9 @@ def clean_file(unit: FileUnit, options: RunOptions) -> Done:
     done.tally.count(document.text, result)
     _report(done, document.name, document.text, result, options)
     if not options.action.writes:
+        return done
+    if unit.target is None and options.output_format == OutputFormat.JSON:
+        done.output = result_record(document.name, result).encode("utf-8", "surrogatepass") + b"\n"
         return done
     if unit.target is None:
         done.output = encode(document, result.text)

@@ -128,6 +128,18 @@ def finding_record(name: str, removal: Removal) -> dict:
     }
 
 
+def result_record(name: str, result: Result) -> str:
+    """``clean --format json``: one document's cleaned text and its removals, as one JSON line,
+    so a script needs no parsing of ``check`` rows."""
+    record = {
+        "path": name,
+        "changed": result.changed,
+        "text": result.text,
+        "removals": [finding_record(name, removal) for removal in result.removals],
+    }
+    return json.dumps(record, ensure_ascii=False)
+
+
 def findings_json(records: list[dict]) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2)
 
