@@ -48,7 +48,7 @@ def files_below(folder: Path) -> list[str]:
 
 def test_output_folder_mirrors_the_tree_and_skips_unknown_files(tree, tmp_path):
     out = tmp_path / "out"
-    result = run("clean", tree, "-o", out, "-j", "1")
+    result = run("clean", tree, "-o", out, "-j", "1", "--statistics")
     assert result.exit_code == 0, result.output
     assert files_below(out) == ["a.txt", "clean.txt", "corpus.jsonl", "sub/b.md", "sub/c.txt.gz"]
     assert (out / "a.txt").read_text(encoding="utf-8") == CLEANED
@@ -316,3 +316,10 @@ def test_the_progress_bar_counts_the_documents_of_jsonl_chunks(tmp_path, monkeyp
     batch = Batch(RunOptions(), progress=lambda size, tally: counted.append(tally.documents), stdout=io.BytesIO(), stderr=lambda line: None)
     batch.run(plan([Source(str(corpus), corpus.name)], RunOptions()))
     assert len(counted) > 1 and sum(counted) == batch.tally.documents == 10
+
+
+def test_the_summary_table_is_for_a_terminal_or_statistics(tree, tmp_path):
+    quiet = run("clean", tree, "-o", tmp_path / "o1", "-j", "1")  # CliRunner's stderr is not a terminal
+    assert quiet.exit_code == 0 and "documents changed" not in quiet.stderr
+    asked = run("clean", tree, "-o", tmp_path / "o2", "-j", "1", "--statistics")
+    assert "documents changed" in asked.stderr

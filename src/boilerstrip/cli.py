@@ -149,6 +149,7 @@ def cli(color: str) -> None:
     show_default=True,
     help="To stdout: json gives each document as a JSON line of its cleaned text and removals.",
 )
+@click.option("--statistics", is_flag=True, help="The summary table on stderr even when it is not a terminal.")
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 if something would be removed (black's --check).")
 @click.option("--keep-empty/--drop-empty", default=True, show_default=True, help="JSONL: keep records left with no text.")
 @batch_options
@@ -160,6 +161,7 @@ def clean_command(
     in_place,
     output_format,
     diff,
+    statistics,
     check_only,
     keep_empty,
     include,
@@ -174,7 +176,8 @@ def clean_command(
     """Clean PATHS (files or folders; stdin when none or '-').
 
     Cleaned text goes to stdout, or with -o into DIR (the tree mirrored, HTML pages as .txt), or
-    with --in-place back into each file. A summary goes to stderr when files are written.
+    with --in-place back into each file. A summary table goes to stderr when files are written
+    and stderr is a terminal, or with --statistics.
     """
     writes = bool(out_dir or in_place)
     if out_dir and in_place:
@@ -202,7 +205,7 @@ def clean_command(
     if out_dir is not None and _one_file_to_a_file(paths, out_dir):
         out_dir, out_file = None, out_dir
     outcome = _run(paths, options, chosen, out_dir=out_dir, out_file=out_file, quiet=quiet, writes=writes)
-    if writes and not quiet:
+    if not quiet and (statistics or (writes and sys.stderr.isatty())):
         from rich.console import Console
 
         Console(stderr=True).print(summary_table(outcome.tally, outcome.skipped, outcome.seconds))
