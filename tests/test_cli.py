@@ -307,3 +307,13 @@ def test_clean_format_json_gives_each_document_with_its_removals():
     assert (record["path"], record["changed"], record["text"]) == ("-", True, CLEAN_TEXT)
     assert [(r["line"], r["rule"], r["text"]) for r in record["removals"]] == [(2, "credit.photo-label", "Foto: dpa\n")]
     assert run("clean", "--format", "json", "--in-place", SEED).exit_code == 2
+
+
+def test_explain_on_jsonl_shows_each_record_that_loses_something_by_its_number(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    records = [{"text": CLEAN_TEXT}, {"body": "x"}, {"text": CLEAN_TEXT + "Foto: dpa\n"}]
+    corpus.write_text("".join(json.dumps(record) + "\n" for record in records) + "{not json\n", encoding="utf-8")
+    result = run("explain", corpus)
+    assert result.exit_code == 2, "the bad line counts"
+    assert result.stdout == f"{corpus}:3 (field 'text'): 1 removal(s)\n  {CLEAN_TEXT}- Foto: dpa  [credit.photo-label]\n"
+    assert f"{corpus}:4: not valid JSON" in result.stderr

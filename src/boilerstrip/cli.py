@@ -20,11 +20,12 @@ from .corpus import Corpus, two_passes
 from .engine import clean
 from .files import PlanError, write_atomic
 from .index import compile_rules
+from .jsonl import RecordError, locate, split_ending
 from .learn import Learner, LearnSettings
 from .options import Action, InputFormat, OutputFormat, RunOptions
 from .report import explain, findings_json, rule_detail, rule_record, rule_statistics, rules_table, summary_table
 from .runner import Interrupted, Outcome, OutputError, run_batch
-from .sources import InputError, read_document
+from .sources import InputError, Kind, kind_of, open_input, read_document
 
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
@@ -305,20 +306,43 @@ def learn_command(paths, output, group_by, min_docs, field, include, exclude) ->
 
 @cli.command("explain")
 @click.argument("path", type=click.Path())
+@click.option("--field", default=None, help="JSONL: the field holding the text [default: text].")
 @input_format_option
 @rule_options
-def explain_command(path, input_format, **rules) -> None:
-    """Show PATH with every removal struck through and the rule that made it."""
-    chosen = resolve(input_format=input_format, **rules)
+def explain_command(path, field, input_format, **rules) -> None:
+    """Show PATH with every removal struck through and the rule that made it; for JSONL, each
+    record that loses something, as PATH:RECORD."""
+    chosen = resolve(input_format=input_format, field=field, **rules)
     ruleset = compile_rules(chosen.selection)
+    from rich.console import Console
+
+    console = Console(highlight=False)
     try:
+        if kind_of(path, chosen.input_format) == Kind.JSONL:
+            sys.exit(EXIT_ERROR if _explain_records(console, path, chosen.field, ruleset) else 0)
         document = read_document(path, chosen.input_format)
     except InputError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_ERROR)
-    from rich.console import Console
+    explain(console, document.name, document.text, clean(document.text, ruleset))
 
-    explain(Console(highlight=False), document.name, document.text, clean(document.text, ruleset))
+
+def _explain_records(console, path: str, field: str, ruleset) -> int:
+    """``explain`` for a JSONL file: the records whose ``field`` loses something, each named
+    ``path:RECORD`` as ``check`` names their findings; bad lines are said and counted."""
+    bad = 0
+    with open_input(path) as stream:
+        for number, line in enumerate(stream, 1):
+            body, _ending = split_ending(line)
+            try:
+                text = locate(body, field).text if body.strip() else None
+            except RecordError as error:
+                click.echo(f"{path}:{number}: {error}", err=True)
+                bad += 1
+                continue
+            if text is not None and (result := clean(text, ruleset)).changed:
+                explain(console, f"{path}:{number} (field {field!r})", text, result)
+    return bad
 
 
 @cli.command("config")
