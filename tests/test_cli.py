@@ -250,15 +250,17 @@ def test_explain_writes_plain_lines_when_not_on_a_terminal(tmp_path):
     assert result.output == f"{article}: 1 removal(s)\n  {CLEAN_TEXT}- Foto: dpa  [credit.photo-label]\n  {CLEAN_TEXT}"
 
 
-def test_color_always_and_never_override_the_environment(tmp_path, monkeypatch):
+def test_color_always_and_never_override_the_environment(tmp_path):
     article = tmp_path / "a.txt"
     article.write_text(CLEAN_TEXT + "Foto: dpa\n", encoding="utf-8")
-    monkeypatch.setenv("NO_COLOR", "1")  # restored after the test, whatever the run sets
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
-    assert "\x1b[" not in run("explain", article).output
-    assert "\x1b[" in run("--color", "always", "explain", article).output
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    assert "\x1b[" not in run("--color", "never", "explain", article).output
+
+    def explained(*flags, **env):
+        """The variables are set for the run and put back after it (CliRunner's ``env``)."""
+        return CliRunner().invoke(cli, [*flags, "explain", str(article)], env={"NO_COLOR": None, "FORCE_COLOR": None, **env}).output
+
+    assert "\x1b[" not in explained(NO_COLOR="1")
+    assert "\x1b[" in explained("--color", "always", NO_COLOR="1")
+    assert "\x1b[" not in explained("--color", "never", FORCE_COLOR="1")
 
 
 def test_every_run_setting_has_a_config_key_and_config_shows_where_each_came_from(tmp_path):
