@@ -319,3 +319,11 @@ def test_explain_on_jsonl_shows_each_record_that_loses_something_by_its_number(t
     assert result.exit_code == 2, "the bad line counts"
     assert result.stdout == f"{corpus}:3 (field 'text'): 1 removal(s)\n  {CLEAN_TEXT}- Foto: dpa  [credit.photo-label]\n"
     assert f"{corpus}:4: not valid JSON" in result.stderr
+
+
+def test_stdin_filename_also_chooses_the_settings_file_found_from_its_folder(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / ".boilerstrip.toml").write_text('ignore = ["credit"]\n', encoding="utf-8")
+    text = CLEAN_TEXT + "Foto: dpa\n"
+    assert run("check", "--stdin-filename", tmp_path / "site" / "a.txt", input=text).exit_code == 0
+    assert run("check", "--stdin-filename", tmp_path / "a.txt", input=text).exit_code == 1

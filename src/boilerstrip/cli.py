@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 
@@ -189,7 +190,9 @@ def clean_command(
         raise click.UsageError("--diff and --check change nothing; they cannot be combined with -o or --in-place")
     if writes and (not paths or "-" in paths):
         raise click.UsageError("stdin can only be cleaned to stdout; name files or folders to write")
-    chosen = resolve(include=include, field=field, jobs=jobs, input_format=input_format, **flags)
+    chosen = resolve(
+        include=include, field=field, jobs=jobs, input_format=input_format, cwd=_settings_folder(paths, stdin_filename), **flags
+    )
     action = Action.CHECK if check_only else Action.DIFF if diff else Action.IN_PLACE if in_place else Action.CLEAN
     options = RunOptions(
         chosen.selection,
@@ -227,7 +230,15 @@ def check_command(
     paths, output_format, statistics, exit_zero, include, field, jobs, quiet, stdin_filename, max_size, input_format, **flags
 ) -> None:
     """Report what would be removed as path:line: rule-id text; exit 1 if anything would be."""
-    chosen = resolve(include=include, field=field, jobs=jobs, input_format=input_format, output_format=output_format, **flags)
+    chosen = resolve(
+        include=include,
+        field=field,
+        jobs=jobs,
+        input_format=input_format,
+        output_format=output_format,
+        cwd=_settings_folder(paths, stdin_filename),
+        **flags,
+    )
     options = RunOptions(
         chosen.selection,
         Action.CHECK,
@@ -248,6 +259,14 @@ def check_command(
     if not quiet and tally.findings and options.output_format != OutputFormat.JSON:
         click.echo(f"{tally.findings} finding(s) in {tally.documents} document(s)", err=True)
     sys.exit(EXIT_ERROR if tally.errors else EXIT_FINDINGS if tally.findings and not exit_zero else 0)
+
+
+def _settings_folder(paths: tuple[str, ...], stdin_filename: str | None) -> Path | None:
+    """Where the settings file is looked for: from the folder of ``--stdin-filename`` when stdin
+    is what is cleaned (as ruff and black do), else from the working directory."""
+    if stdin_filename and all(path == "-" for path in paths):
+        return (Path.cwd() / stdin_filename).parent
+    return None
 
 
 def _one_file_to_a_file(paths: tuple[str, ...], output: str) -> bool:
