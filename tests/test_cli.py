@@ -327,3 +327,9 @@ def test_stdin_filename_also_chooses_the_settings_file_found_from_its_folder(tmp
     text = CLEAN_TEXT + "Foto: dpa\n"
     assert run("check", "--stdin-filename", tmp_path / "site" / "a.txt", input=text).exit_code == 0
     assert run("check", "--stdin-filename", tmp_path / "a.txt", input=text).exit_code == 1
+
+
+def test_the_readme_lists_the_shipped_rules_as_the_packs_have_them():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("<!-- rules:start -->\n", 1)[1].split("<!-- rules:end -->", 1)[0]
+    assert listed == run("rules", "--format", "markdown", "--isolated").output, "regenerate: boilerstrip rules --format markdown"

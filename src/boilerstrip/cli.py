@@ -24,7 +24,7 @@ from .index import compile_rules
 from .jsonl import RecordError, locate, split_ending
 from .learn import Learner, LearnSettings
 from .options import Action, InputFormat, OutputFormat, RunOptions
-from .report import explain, findings_json, rule_detail, rule_record, rule_statistics, rules_table, summary_table
+from .report import explain, findings_json, rule_detail, rule_record, rule_statistics, rules_markdown, rules_table, summary_table
 from .runner import Interrupted, Outcome, OutputError, run_batch
 from .sources import InputError, Kind, kind_of, open_input, read_document
 
@@ -394,7 +394,7 @@ def config_command(**flags) -> None:
 
 @cli.command("rules")
 @click.argument("rule_id", required=False, metavar="[ID]")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @rule_options
 def rules_command(rule_id, output_format, **rules) -> None:
     """List the enabled rules (id, kind, languages, description), or show rule ID in full:
@@ -407,6 +407,8 @@ def rules_command(rule_id, output_format, **rules) -> None:
         raise click.UsageError(f"no enabled rule {rule_id!r} (see 'boilerstrip rules')")
     if output_format == "json":
         click.echo(json.dumps([rule_record(rule) for rule in chosen], ensure_ascii=False, indent=2))
+    elif output_format == "markdown":
+        click.echo(rules_markdown(chosen), nl=False)
     elif rule_id is None:
         Console().print(rules_table(enabled))
     else:

@@ -237,6 +237,16 @@ def rule_detail(console: Console, rule: Rule) -> None:
             console.print(Text("  " + item), soft_wrap=True)
 
 
+def rules_markdown(rules: Iterable[Rule]) -> str:
+    """The rules as a Markdown table (``rules --format markdown``): the README's list of shipped
+    rules is this, and a test keeps it so."""
+    rows = ["| id | kind | languages | what it removes |", "|---|---|---|---|"]
+    for rule in sorted(rules, key=lambda r: r.id):
+        description = rule.description.replace("|", "\\|")
+        rows.append(f"| `{rule.id}` | {rule.kind} | {', '.join(rule.languages)} | {description} |")
+    return "\n".join(rows) + "\n"
+
+
 def rules_table(rules: CompiledRules) -> Table:
     from rich.markup import escape
     from rich.table import Table
