@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .lines import match_text
+from .lines import match_text, unmarked
 
 CATEGORY = "site"
 _MARKUP = re.compile(r"[*_`#>\[\]()|~]+")
@@ -131,7 +131,7 @@ class Learner:
             for line in text.split("\n"):
                 key = line_key(line)
                 if key in wanted:
-                    variants[site][key][match_text(line)] += 1
+                    variants[site][key][match_text(unmarked(line))] += 1  # the line as rules see it
         self.learned = {}
         for site, lines in variants.items():
             kept = {}
