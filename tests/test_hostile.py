@@ -41,3 +41,16 @@ def test_blank_and_whitespace_lines_clean_in_time_and_stay(blank, lines):
 def test_one_long_line_of_whitespace_and_one_of_a_character():
     text = " " * 2_000_000 + "\n" + "a" * 2_000_000 + "\n" + ARTICLE
     assert clean_in_subprocess(text=text) == text
+
+
+def test_a_backtracking_user_pattern_ends_in_time(tmp_path):
+    """``(?:\\w+\\s?){1,20}!`` took 314 s on one line in ``re`` and ``(?:a|a?)+x`` did not end: a
+    user's patterns run on RE2 (``linear.py``), in time linear in the line."""
+    pack = tmp_path / "hostile.toml"
+    pack.write_text(
+        "[[rule]]\nid = \"ad.hostile\"\nkind = \"line\"\ndescription = \"Backtracking forms.\"\n"
+        "patterns = ['(?:\\w+\\s?){1,20}!', '(?:a|a?)+x']\nexamples = [\"aax\", \"word word!\"]\n",
+        encoding="utf-8",
+    )
+    text = ARTICLE + "word " * 30 + "\n" + "a" * 60 + "\n" + "aaax\n" + ARTICLE
+    assert clean_in_subprocess("--rules", str(pack), text=text) == ARTICLE + "word " * 30 + "\n" + "a" * 60 + "\n" + ARTICLE

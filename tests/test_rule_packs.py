@@ -128,7 +128,7 @@ GOOD = """
         (("id = \"ad.house-ad\"", "id = \"nonsense.x\""), "id"),
         (("kind = \"line\"", "kind = \"paragraph\""), "kind"),
         (("patterns = ['Buy our book']", "patterns = ['Buy (our']"), "patterns"),
-        (("patterns = ['Buy our book']", "patterns = ['(Buy\\s?\\w+)+']"), "patterns"),
+        (("patterns = ['Buy our book']", "patterns = ['(?=Buy)Buy our book']"), "patterns"),
         (("examples = [\"Buy our book\"]", "examples = [\"Sell our book\"]"), "examples"),
         (("description = \"Our own house ad.\"\n", ""), "description"),
         (("kind = \"line\"", "kind = \"line\"\nextent = \"end\""), "extent"),

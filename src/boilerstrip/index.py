@@ -31,12 +31,15 @@ from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
 
+from .linear import LinearPattern, re2_syntax
 from .lines import DECORATION, key_of
 from .model import Rule
 from .options import RuleSelection
 from .packs import EVERY_RULE, load_rules
 from .regex_tree import FOLD_TRAPS, Shape, after_blanks, atom_characters, gate, shape
 
+Regex = re.Pattern[str] | LinearPattern
+"""A shipped pattern's ``re`` regex, or a user pattern's RE2 one (``linear.py``)."""
 Span = tuple[int, int, Rule]
 """Where a span rule matched inside a line (start and end, offsets in the line), and the rule."""
 
@@ -107,6 +110,10 @@ class _Piece:
     def longest(self) -> float:
         return float("inf") if self.shape.longest is None else self.shape.longest
 
+    @property
+    def linear(self) -> bool:
+        return not self.rule.shipped
+
 
 class CompiledRules:
     """The enabled rules, compiled for speed; ``hits(text)`` is the one question they answer."""
@@ -126,10 +133,10 @@ class CompiledRules:
                 p.longest,
                 p.shape.needles,
                 p.shape.ignore_case,
-                re.compile(p.expression),
+                _regex({"": p.expression}, p.linear),
                 p,
                 p.shape.also,
-                gate_check(p.pattern, p.rule.case_sensitive),
+                gate_check(p.pattern, p.rule.case_sensitive, p.linear),
             )
             for p in searched
         )
@@ -137,18 +144,19 @@ class CompiledRules:
         self._led = [(p, re.compile(p.shape.lead) if p.shape.lead else None) for p in led]
         self._wide = [p for p, lead in self._led if _letters(lead) >= WIDE_LEAD]
         self._narrow = [(p, lead) for p, lead in self._led if _letters(lead) < WIDE_LEAD]
-        self._by_first: dict[str, tuple[re.Pattern[str], list[_Piece]] | None] = {}
-        self._combined: dict[tuple[int, ...], tuple[re.Pattern[str], list[_Piece]]] = {}
+        self._by_first: dict[str, tuple[Regex, list[_Piece]] | None] = {}
+        self._combined: dict[tuple[int, ...], tuple[Regex, list[_Piece]]] = {}
         spans = [rule for rule in self.rules if rule.kind == "span"]
         self._span_rules = spans
-        self._span = re.compile("|".join(f"(?P<s{n}>{rule.expression})" for n, rule in enumerate(spans))) if spans else None
-        span_patterns = [(pattern.regex, rule.case_sensitive) for rule in spans for pattern in rule.patterns]
-        starts = [(after_blanks(pattern, case_sensitive), case_sensitive) for pattern, case_sensitive in span_patterns]
+        linear_spans = any(not rule.shipped for rule in spans)
+        self._span = _regex({f"s{n}": rule.expression for n, rule in enumerate(spans)}, linear_spans) if spans else None
+        span_patterns = [(pattern.regex, rule.case_sensitive, not rule.shipped) for rule in spans for pattern in rule.patterns]
+        starts = [(after_blanks(pattern, case_sensitive), case_sensitive) for pattern, case_sensitive, _linear in span_patterns]
         self._span_starts = None
-        if spans and all(paths for paths, _ in starts):
+        if spans and not linear_spans and all(paths for paths, _ in starts):  # RE2's finditer is linear as it is
             alternation = "|".join(f"(?{'-i' if cs else 'i'}:{trie(paths)})" for paths, cs in starts)
             self._span_starts = re.compile(alternation)
-        span_shapes = [shape(pattern, case_sensitive) for pattern, case_sensitive in span_patterns]
+        span_shapes = [shape(pattern, case_sensitive) for pattern, case_sensitive, _linear in span_patterns]
         self._span_needles = None if any(s.needles is None for s in span_shapes) else span_shapes
         self._span_patterns = span_patterns
 
@@ -162,7 +170,7 @@ class CompiledRules:
     def _screener(self) -> _Screener:
         """Built on first use: a process that only checks the packs (the main one, with
         ``--jobs``) never pays for it."""
-        led = ((piece.pattern, piece.rule.case_sensitive) for piece, _lead in self._led)
+        led = ((piece.pattern, piece.rule.case_sensitive, piece.linear) for piece, _lead in self._led)
         return _Screener(led, self._searched, self._span_patterns)
 
     def hits(self, text: str) -> Hits:
@@ -223,7 +231,7 @@ class CompiledRules:
             best = self._search(key, best, searched, screened=True)
         return best.rule if best is not None else None
 
-    def _dispatch(self, first: str) -> tuple[re.Pattern[str], list[_Piece]] | None:
+    def _dispatch(self, first: str) -> tuple[Regex, list[_Piece]] | None:
         """One regex for the patterns that can start with ``first``, shared by every character
         with the same patterns; and by both cases of a letter, which halves the regexes to
         compile (a few milliseconds each) for a few more patterns to try."""
@@ -237,7 +245,7 @@ class CompiledRules:
         return self._combined[signature]
 
     @cached_property
-    def _wide_regex(self) -> re.Pattern[str]:
+    def _wide_regex(self) -> Regex:
         """The patterns that may start with most letters, in one regex compiled once, rather than
         in the regex of nearly every first character."""
         return _alternation(self._wide)
@@ -327,7 +335,7 @@ class Searched(NamedTuple):
     longest: float
     needles: tuple[str, ...]
     ignore_case: bool
-    regex: re.Pattern[str]
+    regex: Regex
     piece: _Piece
     also: tuple[tuple[str, ...], ...]
     check: re.Pattern[str] | None
@@ -339,8 +347,17 @@ WIDE_LEAD = 20
 case) or more is tried on every line its gate passes, not grouped by first character."""
 
 
-def _alternation(pieces: list[_Piece]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?P<p{n}>{piece.expression})" for n, piece in enumerate(pieces)))
+def _alternation(pieces: list[_Piece]) -> Regex:
+    return _regex({f"p{n}": piece.expression for n, piece in enumerate(pieces)}, any(piece.linear for piece in pieces))
+
+
+def _regex(named: dict[str, str], linear: bool) -> Regex:
+    """One regex of the expressions, each in a group of its name (none for ""), for ``re`` or,
+    when one of them is a user's, for RE2: then all of them, translated."""
+    if linear:
+        named = {name: re2_syntax(expression) for name, expression in named.items()}
+    source = "|".join(f"(?P<{name}>{expression})" if name else expression for name, expression in named.items())
+    return LinearPattern(source) if linear else re.compile(source)
 
 
 def _letters(lead: re.Pattern[str] | None) -> int:
@@ -379,6 +396,8 @@ class _Target(NamedTuple):
     case_sensitive: bool
     needles: tuple[str, ...] | None
     also: tuple[tuple[str, ...], ...]
+    flat: bool = False
+    """A user's pattern, whose gate keeps to single characters (``regex_tree.gate``)."""
     scan: tuple[tuple[str, ...], ...] = ()
     """A gate on the folded view whose every path starts with a character rare in running text
     (``|``, ``(``), spelled per first character: searched for instead of needles."""
@@ -413,30 +432,30 @@ _BREAK = re.compile("\n")
 class _Screener:
     """The gates, scans and needle finders of one rule set, built once."""
 
-    def __init__(self, led: Iterable[tuple[str, bool]], searched: tuple[Searched, ...], spans: Iterable[tuple[str, bool]]):
+    def __init__(self, led: Iterable[tuple[str, bool, bool]], searched: tuple[Searched, ...], spans: Iterable[tuple[str, bool, bool]]):
         self.searched = searched
         paths: dict[bool, list[tuple[str, ...]]] = {True: [], False: []}
         targets = []
         self.led_anywhere = False
         """A pattern with a known start that neither a gate nor needles can find."""
-        for pattern, case_sensitive in led:
-            folded, pattern_paths = _led_gate(pattern, case_sensitive)
+        for pattern, case_sensitive, flat in led:
+            folded, pattern_paths = _led_gate(pattern, case_sensitive, flat)
             if () not in pattern_paths:
                 paths[folded].extend(pattern_paths)
                 continue
             led_shape = shape(pattern, case_sensitive)
             if led_shape.needles:
-                targets.append(_Target(LED, pattern, case_sensitive, led_shape.needles, led_shape.also))
+                targets.append(_Target(LED, pattern, case_sensitive, led_shape.needles, led_shape.also, flat))
             else:
                 self.led_anywhere = True
         self.led_gates = [_Gates(view, view_paths) for view, view_paths in paths.items() if view_paths]
         targets += [
-            _Target(position, entry.piece.pattern, not entry.ignore_case, entry.needles, entry.also)
+            _Target(position, entry.piece.pattern, not entry.ignore_case, entry.needles, entry.also, entry.piece.linear)
             for position, entry in enumerate(searched)
         ]
-        for pattern, case_sensitive in spans:
+        for pattern, case_sensitive, flat in spans:
             span_shape = shape(pattern, case_sensitive)
-            targets.append(_Target(SPAN, pattern, case_sensitive, span_shape.needles, span_shape.also))
+            targets.append(_Target(SPAN, pattern, case_sensitive, span_shape.needles, span_shape.also, flat))
         targets = [_scanned(target) or target for target in targets]
         self.scans = _scans([target for target in targets if target.scan])
         self.finder = _Finder([target for target in targets if target.needles and not target.scan])
@@ -542,13 +561,13 @@ def _needles_of(target: _Target) -> tuple[str, ...]:
     return (*target.needles, *(needle for group in target.also for needle in group))
 
 
-def _led_gate(pattern: str, case_sensitive: bool) -> tuple[bool, list[tuple[str, ...]]]:
+def _led_gate(pattern: str, case_sensitive: bool, flat: bool) -> tuple[bool, list[tuple[str, ...]]]:
     """Which view a pattern with a known start is gated on, and its gate there: the folded one,
     unless the pattern is case-sensitive and its folded gate would start at most characters (an
     all-capitals teaser reads like any line once lower-cased)."""
-    paths = gate(pattern, case_sensitive, folded=True)
+    paths = gate(pattern, case_sensitive, folded=True, flat=flat)
     if case_sensitive and not _starts_plainly(paths):
-        return False, gate(pattern, case_sensitive, folded=False)
+        return False, gate(pattern, case_sensitive, folded=False, flat=flat)
     return True, paths
 
 
@@ -564,7 +583,7 @@ def _starts_plainly(paths: list[tuple[str, ...]], most: int = 8) -> bool:
 def _scanned(target: _Target) -> _Target | None:
     """The target with its gate on the folded view spelled per first character, when every path
     of it starts with a character rare in running text."""
-    paths = gate(target.pattern, target.case_sensitive, folded=True, anchored=False)
+    paths = gate(target.pattern, target.case_sensitive, folded=True, anchored=False, flat=target.flat)
     if not paths or () in paths:
         return None
     spelled = []
@@ -589,11 +608,11 @@ def _scans(targets: list[_Target]) -> list[tuple[re.Pattern[str], frozenset[int]
     return [(re.compile(trie(paths)), frozenset(owners)) for paths, owners in by_first.values()]
 
 
-def gate_check(pattern: str, case_sensitive: bool) -> re.Pattern[str] | None:
+def gate_check(pattern: str, case_sensitive: bool, flat: bool) -> re.Pattern[str] | None:
     """The pattern's gate on a folded line, to search for before the pattern itself: worth it
     when every path starts with one of a few plain characters (the engine skips to those in C,
     and the case-sensitive gate costs a fraction of the case-blind pattern). None otherwise."""
-    paths = gate(pattern, case_sensitive, folded=True, anchored=False)
+    paths = gate(pattern, case_sensitive, folded=True, anchored=False, flat=flat)
     if not paths or () in paths or not _starts_plainly(paths, CHECK_FIRST):
         return None
     return re.compile(trie(paths))

@@ -75,6 +75,9 @@ class Rule:
     """Blocks only: a following line with more words than this ends a ``short`` block."""
     aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """Ids the concept had before, each with the languages of the patterns it stood for."""
+    shipped: bool = False
+    """From the packs boilerstrip ships: reviewed, and matched by ``re``; a user's rule is matched
+    by RE2, in linear time (``linear.py``)."""
 
     @property
     def category(self) -> str:

@@ -20,10 +20,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .linear import NotLinear, compile_linear
 from .lines import match_text
 from .model import ANY_LANGUAGE, Pattern, Rule
 from .options import RuleSelection
-from .regex_tree import nested_quantifier
 
 CATEGORIES = (
     "newsletter",
@@ -83,7 +83,8 @@ def rule_matches(rule: Rule, text: str, languages: Iterable[str] = ()) -> bool:
     patterns = [pattern for pattern in rule.patterns if pattern.speaks(wanted)]
     if not patterns:
         return False
-    regex = re.compile(replace(rule, patterns=tuple(patterns)).expression)
+    expression = replace(rule, patterns=tuple(patterns)).expression
+    regex = re.compile(expression) if rule.shipped else compile_linear(expression)
     if rule.kind == "span":
         return regex.search(text) is not None
     return regex.fullmatch(match_text(text)) is not None
@@ -237,8 +238,10 @@ def _check_pattern(pattern: str, fail) -> None:
         raise fail("patterns", f"named groups are reserved for the engine: {pattern!r}")
     if compiled.fullmatch(""):
         raise fail("patterns", f"matches the empty string: {pattern!r}")
-    if nested_quantifier(pattern):
-        raise fail("patterns", f"nested unbounded quantifier {pattern!r} can backtrack catastrophically")
+    try:
+        compile_linear(pattern)
+    except NotLinear as error:
+        raise fail("patterns", f"{pattern!r} cannot run in linear time (RE2): it holds {error}") from None
 
 
 def check_unique(rules: list[Rule]) -> None:
@@ -309,7 +312,7 @@ def all_rules(extra_packs: tuple[str, ...] = ()) -> tuple[Rule, ...]:
 
 @lru_cache(maxsize=1)
 def _shipped_rules() -> tuple[Rule, ...]:
-    return tuple(rule for path in builtin_pack_paths() for rule in load_pack(path, checked=False))
+    return tuple(replace(rule, shipped=True) for path in builtin_pack_paths() for rule in load_pack(path, checked=False))
 
 
 def load_rules(selection: RuleSelection = EVERY_RULE) -> list[Rule]:

@@ -1,4 +1,4 @@
-"""The only reader of a rule pattern's parse tree (``re._parser``, the parser ``re`` itself uses).
+"""What a rule pattern's parse tree (``re._parser``, the parser ``re`` itself uses) says for speed.
 
 What it reads off a pattern, each fact over-approximating what the regex accepts, so a line that
 fails a test cannot match and skipping it changes no result (``tests/test_matcher.py`` compares
@@ -8,7 +8,6 @@ every line of the development corpus and generated text against the plain regex)
   match contains one, and ``also``, further such sets; ``longest``, the longest line it can match;
 - ``gate`` and ``after_blanks``: what every match starts with, as regex atoms, for the screen
   of ``index.py``; ``atom_characters``: the characters a one-character atom stands for;
-- ``nested_quantifier``: the safety check that refuses patterns that backtrack catastrophically.
 
 Rules see a line's ``match_text``, whose whitespace runs are single spaces, so ``\\s*`` or
 ``\\s+`` matches at most one character there.
@@ -33,7 +32,6 @@ from re._constants import (  # noqa: PLC2701
     CATEGORY_NOT_WORD,
     CATEGORY_SPACE,
     CATEGORY_WORD,
-    GROUPREF_EXISTS,
     IN,
     LITERAL,
     MAX_REPEAT,
@@ -376,7 +374,7 @@ Path = tuple[tuple[str, ...], float, bool]
 ends there (False: the gate was cut)."""
 
 
-def gate(pattern: str, case_sensitive: bool, folded: bool, anchored: bool = True) -> list[tuple[str, ...]]:
+def gate(pattern: str, case_sensitive: bool, folded: bool, anchored: bool = True, flat: bool = False) -> list[tuple[str, ...]]:
     """What every match of ``pattern`` on a line starts with, as regex atoms in alternative
     paths: one pass over a whole document (the screen of ``index.py``) runs them all, in C.
 
@@ -386,12 +384,23 @@ def gate(pattern: str, case_sensitive: bool, folded: bool, anchored: bool = True
     which may stand for a space). With ``folded`` the gate is case-sensitive and meant for the
     document's ``str.lower()``: every literal and class becomes its lower-case image. Unless ``anchored``,
     items a match may skip at its start are left out, so the gate can be searched for anywhere.
-    A path with no atom means the gate accepts any line.
+    With ``flat``, paths stop before the first item that is not one character. A path with no
+    atom means the gate accepts any line.
     """
     tree = _unflagged(pattern, case_sensitive)
     while tree and _nullable(*tree[0]) and (not anchored or _blank_only(*tree[0])):
         tree = tree[1:]  # anchored, whitespace at the start is what the line start skips
-    return sorted({atoms for atoms, _width, _complete in _gate_sequence(tree, folded, GATE_WIDTH)})
+    paths = {atoms for atoms, _width, _complete in _gate_sequence(tree, folded, GATE_WIDTH)}
+    return sorted({_flattened(atoms) for atoms in paths} if flat else paths)
+
+
+def _flattened(atoms: tuple[str, ...]) -> tuple[str, ...]:
+    """The atoms up to the first that is not one character: a gate of a user's pattern runs on
+    ``re``, where a repetition it copied from the pattern could backtrack as the pattern would."""
+    for position, atom in enumerate(atoms):
+        if atom_characters(atom) is None:
+            return atoms[:position]
+    return atoms
 
 
 def after_blanks(pattern: str, case_sensitive: bool) -> list[tuple[str, ...]] | None:
@@ -593,43 +602,3 @@ def atom_characters(atom: str) -> set[str] | None:
 
 
 MAX_CHARACTERS = 64
-
-
-# --- safety: refuse patterns that can backtrack catastrophically ------------------------------
-# Python's ``re`` backtracks; ``(\\w+\\s?)+`` takes exponential time on a line that almost
-# matches. The classic culprit is a repetition nested inside an unbounded one.
-
-_BACKTRACKING = (MAX_REPEAT, MIN_REPEAT)
-_ATOMIC = (POSSESSIVE_REPEAT, ATOMIC_GROUP)
-
-
-def nested_quantifier(pattern: str) -> str | None:
-    """The offending pattern when it nests a repetition inside an unbounded one, else None."""
-    return pattern if _walk(sre_parse.parse(pattern), inside_unbounded=False) else None
-
-
-def _walk(items, inside_unbounded: bool) -> bool:
-    for op, value in items:
-        if op in _ATOMIC:
-            continue  # no backtracking into it
-        if op in _BACKTRACKING:
-            _low, high, body = value
-            if inside_unbounded and high > 1:
-                return True
-            if _walk(body, inside_unbounded or high == MAXREPEAT):
-                return True
-        elif any(_walk(child, inside_unbounded) for child in _children(op, value)):
-            return True
-    return False
-
-
-def _children(op, value):
-    if op == SUBPATTERN:
-        return [value[-1]]
-    if op == BRANCH:
-        return value[1]
-    if op in (ASSERT, ASSERT_NOT):
-        return [value[1]]
-    if op == GROUPREF_EXISTS:
-        return [branch for branch in value[1:] if branch]
-    return []
