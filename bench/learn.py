@@ -6,21 +6,23 @@ of real boilerplate lines seen in the data (lines of the extracted text that are
 90 % of its pages, plus per-page variation (a date line, related headlines of other articles).
 Recall: template lines removed by learn + clean. Article lines kept: gold lines left by clean.
 
-    python bench/learn.py ../shared/data [--docs 1000000]
+    python bench/learn.py ../shared/data [--docs 1000000] [--max-entries N]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import random
 import resource
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from boilerstrip import RuleSelection, clean, compile_rules
-from boilerstrip.learn import Learner, normalise
+from boilerstrip.learn import Learner, LearnSettings, normalise
 
 SOURCES = ("fundus", "scrapinghub", "wcxb")
 TEMPLATE_LINES = 8
@@ -87,10 +89,12 @@ def evaluate(data: Path, size: int, seed: int = 7) -> dict[str, float]:
     return {"pages": size, "template_recall": found / template, "article_lines_kept": kept / article_lines}
 
 
-def throughput(count: int, seed: int = 3) -> dict[str, float]:
-    """documents/s and peak RSS of both passes over a generated JSONL of ``count`` documents."""
+def throughput(count: int, settings: LearnSettings, seed: int = 3) -> dict[str, float]:
+    """documents/s and peak RSS of both passes over a generated JSONL of ``count`` documents: sites of
+    100 pages interleaved as a crawl is, each page a site menu and footer around 15 lines of random
+    words (letters only: digits are normalised away, and words of digits would make every line one)."""
     rng = random.Random(seed)
-    words = [f"w{n}" for n in range(5000)]
+    words = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(2, 9))) for _ in range(5000)]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "corpus.jsonl"
         with open(path, "w", encoding="utf-8") as handle:
@@ -106,29 +110,39 @@ def throughput(count: int, seed: int = 3) -> dict[str, float]:
                     yield record["url"].split("/")[2], record["text"]
 
         started = time.perf_counter()
-        learner = Learner()
+        learner = Learner(settings)
         learner.count(documents())
         learner.collect(documents())
         learner.pack()
         elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"docs": count, "docs_per_s": count / elapsed, "peak_rss_mb": peak, "sites_learned": len(learner.learned)}
+    return {
+        "docs": count,
+        "docs_per_s": count / elapsed,
+        "peak_rss_mb": peak,
+        "sites_learned": len(learner.learned),
+        "level": learner.level,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("data", type=Path)
-    parser.add_argument("--docs", type=int, default=1_000_000)
+    parser.add_argument("--docs", type=int, default=1_000_000, help="documents of the generated corpus for speed and memory (0: none)")
+    parser.add_argument("--max-entries", type=int, default=LearnSettings.max_entries, help="learn's memory bound, as --max-entries")
     arguments = parser.parse_args()
     print("| pages per site | template-line recall | article lines kept |\n|---|---|---|")
     for size in (5, 20, 100):
         row = evaluate(arguments.data, size)
         print(f"| {size} | {row['template_recall']:.3f} | {row['article_lines_kept']:.4f} |")
-    speed = throughput(arguments.docs)
-    print(
-        f"\n{speed['docs']} documents: {speed['docs_per_s']:.0f} documents/s, peak RSS {speed['peak_rss_mb']:.0f} MB,"
-        f" {speed['sites_learned']} sites learned"
-    )
+    if arguments.docs:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as fresh:  # peak RSS of learn alone
+            speed = fresh.submit(throughput, arguments.docs, LearnSettings(max_entries=arguments.max_entries)).result()
+        print(
+            f"\n{speed['docs']} documents: {speed['docs_per_s']:.0f} documents/s, peak RSS {speed['peak_rss_mb']:.0f} MB,"
+            f" {speed['sites_learned']} sites learned; --max-entries {arguments.max_entries},"
+            f" pruned to {speed['level']:.2f} of a threshold (under 1: no line missed)"
+        )
 
 
 if __name__ == "__main__":
