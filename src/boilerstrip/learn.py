@@ -154,7 +154,7 @@ class Learner:
         for state, needed in held:
             dropped = [seen for seen in state.counts.values() if seen / needed <= level]
             if dropped:
-                state.floor = max(state.floor, *dropped)
+                state.floor = max(state.floor, max(dropped))
                 state.counts = {key: seen for key, seen in state.counts.items() if seen / needed > level}
         self.entries = sum(len(state.counts) for state in self.sites.values())
 
