@@ -1,17 +1,12 @@
 import json
 from pathlib import Path
 
-import pytest
+from datatrove.executor import LocalPipelineExecutor
+from datatrove.pipeline.readers import JsonlReader
+from datatrove.pipeline.writers import JsonlWriter
 
 from boilerstrip import clean, compile_rules
-
-pytest.importorskip("datatrove")
-
-from datatrove.executor import LocalPipelineExecutor  # noqa: E402
-from datatrove.pipeline.readers import JsonlReader  # noqa: E402
-from datatrove.pipeline.writers import JsonlWriter  # noqa: E402
-
-from boilerstrip.integrations.datatrove import BoilerstripFormatter, DropEmptyDocuments  # noqa: E402
+from boilerstrip.integrations.datatrove import BoilerstripFormatter, DropEmptyDocuments
 
 TEXTS = [
     "The council approved the budget after a long debate about schools and roads.\n© Lea Dohle\n",

@@ -297,14 +297,22 @@ def _run(paths, options: RunOptions, chosen: Settings, *, writes: bool, quiet: b
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False), help="The rule pack to write (TOML).")
 @click.option("--group-by", default="url", show_default=True, help="JSONL: the field whose host (or value) is the site.")
 @click.option("--min-docs", type=click.IntRange(min=2), default=LearnSettings.min_docs, show_default=True, help="Pages a line recurs on.")
+@click.option(
+    "--max-entries",
+    type=click.IntRange(min=100),
+    default=LearnSettings.max_entries,
+    show_default=True,
+    help="Lines held while counting, over all sites (about 100 bytes each): bounds memory.",
+)
 @click.option("--field", default="text", show_default=True, help="The JSONL field holding the text.")
 @click.option("--include", multiple=True, metavar="GLOB", help="In folders, only files matching GLOB.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, skip files and folders matching GLOB.")
-def learn_command(paths, output, group_by, min_docs, field, include, exclude) -> None:
+def learn_command(paths, output, group_by, min_docs, max_entries, field, include, exclude) -> None:
     """Learn each site's own boilerplate from lines its pages repeat, as a reviewable rule pack.
 
     Use it with clean --rules FILE. Sites are the hosts of the JSONL url field, or the first
-    folder below a named folder.
+    folder below a named folder. Memory stays within --max-entries lines however large the
+    corpus; past it the rarest counts go, and a warning says when that may have cost a line.
     """
     corpus = Corpus(tuple(paths), field, group_by, tuple(include), tuple(exclude))
     errors = []
@@ -314,12 +322,14 @@ def learn_command(paths, output, group_by, min_docs, field, include, exclude) ->
         click.echo(message, err=True)
 
     counting, collecting = two_passes(corpus, report)
-    learner = Learner(LearnSettings(min_docs=min_docs))
+    learner = Learner(LearnSettings(min_docs=min_docs, max_entries=max_entries))
     learner.count(counting)
     learner.collect(collecting)
     write_atomic(output, learner.pack().encode("utf-8"))
     lines = sum(len(found) for found in learner.learned.values())
     click.echo(f"{output}: {lines} line(s) learned for {len(learner.learned)} site(s)", err=True)
+    if learner.level >= 1:
+        click.echo(f"{output}: --max-entries was too small for this corpus: some repeated lines may have been missed", err=True)
     sys.exit(EXIT_ERROR if errors else 0)
 
 

@@ -1,8 +1,10 @@
 """Learn a site's own boilerplate: lines its pages repeat, written out as an ordinary rule pack.
 
-Two passes over re-readable input keep memory bounded: ``count`` keeps per-site counts of
-normalised-line hashes (pruned to ``max_entries`` per site), ``collect`` looks only at the
-candidate lines to get their exact text and an example, and ``pack`` writes TOML that
+Two passes over re-readable input, each in memory bounded by ``LearnSettings.max_entries``:
+``count`` keeps per-site counts of normalised-line hashes, pruned like lossy counting so every
+count is an upper bound (the lines furthest from their site's threshold go first); ``collect``
+reads again and tallies only the candidates those bounds allow, exactly, with a fixed number of
+exact forms each; ``pack`` writes TOML that
 ``packs.load_pack`` reads like any shipped pack (category ``site``, language ``"*"``).
 """
 
@@ -10,14 +12,16 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .lines import match_text, unmarked
 
 CATEGORY = "site"
+FORMS = 4
+"""Exact forms a candidate line keeps (space-saving): one on more than a quarter of its occurrences is never lost."""
 _MARKUP = re.compile(r"[*_`#>\[\]()|~]+")
 _DIGITS = re.compile(r"\d+")
 _ID_UNSAFE = re.compile(r"[^a-z0-9]+")
@@ -34,7 +38,8 @@ class LearnSettings:
     long_share: float = 0.8
     """Share of the site's pages a long or cross-site line must appear on, verbatim."""
     max_entries: int = 1_000_000
-    """Hash counts kept over all sites (about 100 bytes each); past it, the rarest are dropped first."""
+    """Lines held over all sites in either pass: counts (about 100 bytes each), then candidates with
+    their forms. Past it the counts furthest from their threshold go; see ``Learner.level``."""
     min_chars: int = 3
 
 
@@ -49,10 +54,6 @@ def normalise(line: str) -> str:
     return _DIGITS.sub("0", " ".join(_MARKUP.sub(" ", line).split()).lower())
 
 
-def line_key(line: str) -> int:
-    return zlib.crc32(normalise(line).encode())
-
-
 def rule_id(site: str) -> str:
     return f"{CATEGORY}.{_ID_UNSAFE.sub('-', site.lower()).strip('-') or 'unknown'}"
 
@@ -63,21 +64,52 @@ def pattern_of(line: str) -> str:
     return "".join(r"\d+" if part.isdigit() else re.escape(part) for part in re.split(r"(\d+)", text) if part)
 
 
-def _document_lines(text: str, settings: LearnSettings) -> set[int]:
-    return {line_key(line) for line in text.split("\n") if len(normalise(line)) >= settings.min_chars}
+def _keyed_lines(text: str, settings: LearnSettings) -> Iterator[tuple[int, str]]:
+    """Each line long enough to count, with the hash of its normalised form."""
+    for line in text.split("\n"):
+        normalised = normalise(line)
+        if len(normalised) >= settings.min_chars:
+            yield zlib.crc32(normalised.encode()), line
 
 
 @dataclass
 class _Site:
     documents: int = 0
-    counts: Counter = field(default_factory=Counter)
+    counts: dict[int, int] = field(default_factory=dict)
+    """Pass 1: per line hash, an upper bound of the documents it is on."""
+    floor: int = 0
+    """The highest count pruning dropped here: a line coming back may have been on that many pages."""
+
+
+@dataclass(slots=True)
+class _Tally:
+    """A candidate line in pass 2: the documents it is on, exactly, and its commonest exact forms."""
+
+    documents: int = 0
+    forms: dict[str, int] = field(default_factory=dict)
+    evicted: int = 0
+    """The count of the last form evicted: a held form's count may exceed its true one by as much."""
+
+    def add(self, form: str) -> None:
+        """Space-saving: a new form, every slot taken, replaces the rarest and inherits its count."""
+        forms = self.forms
+        if form in forms or len(forms) < FORMS:
+            forms[form] = forms.get(form, 0) + 1
+            return
+        rarest = min(forms, key=forms.__getitem__)
+        self.evicted = forms.pop(rarest)
+        forms[form] = self.evicted + 1
+
+    def commonest(self) -> tuple[str, int]:
+        """The commonest form, and how often it surely occurred."""
+        form = max(self.forms, key=self.forms.__getitem__)
+        return form, self.forms[form] - self.evicted
 
 
 @dataclass
 class LearnedLine:
     text: str
     documents: int
-    variants: Counter = field(default_factory=Counter)
 
 
 class Learner:
@@ -86,66 +118,91 @@ class Learner:
     def __init__(self, settings: LearnSettings = LearnSettings()):
         self.settings = settings
         self.sites: dict[str, _Site] = defaultdict(_Site)
-        self.candidates: dict[str, dict[int, int]] = {}
+        self.level = 0.0
+        """How far pruning went, as a share of each site's threshold: under 1, no line that qualifies was missed."""
+        self.entries = 0
+        """Counts held in pass 1, then tallies held in pass 2: never much over ``max_entries``."""
+        self.tallies: dict[str, dict[int, _Tally]] = {}
+        self.carriers: dict[int, str | None] = {}
+        """Per candidate hash, the one site carrying it, or None when more than one does."""
         self.learned: dict[str, dict[int, LearnedLine]] = {}
-        self._sites_with: Counter = Counter()
-        self._entries = 0
 
     def count(self, documents: Iterable[tuple[str, str]]) -> None:
-        """Pass 1: per site, in how many documents each normalised line occurs."""
+        """Pass 1: per site, an upper bound of the documents each normalised line occurs in; then the candidates."""
         for site, text in documents:
             state = self.sites[site]
             state.documents += 1
-            before = len(state.counts)
-            state.counts.update(_document_lines(text, self.settings))
-            self._entries += len(state.counts) - before
-            if self._entries > self.settings.max_entries:
+            counts, unseen = state.counts, state.floor  # what a line new here may have been on before it was dropped
+            for key in {key for key, _ in _keyed_lines(text, self.settings)}:
+                seen = counts.get(key)
+                if seen is None:
+                    self.entries += 1
+                counts[key] = (unseen if seen is None else seen) + 1
+            if self.entries > self.settings.max_entries:
                 self._prune()
-        self.candidates = {site: self._candidates(site) for site in self.sites}
-        wanted = {key for keys in self.candidates.values() for key in keys}
-        self._sites_with = Counter(key for state in self.sites.values() for key in state.counts if key in wanted)
+        self.tallies = {site: tallies for site in self.sites if (tallies := self._candidates(site))}
+        self.entries = sum(len(tallies) for tallies in self.tallies.values())
 
     def _prune(self) -> None:
-        """Drop the rarest counts until half the bound is free: a line seen that rarely is not yet furniture,
-        and one that is will count again (short by the documents seen before)."""
-        floor = 1
-        while self._entries > self.settings.max_entries // 2:
-            for state in self.sites.values():
-                for key in [key for key, seen in state.counts.items() if seen <= floor]:
-                    del state.counts[key]
-            self._entries = sum(len(state.counts) for state in self.sites.values())
-            floor += 1
+        """Free half the bound, as lossy counting does, dropping first the counts furthest from their site's
+        threshold (a line on 1 of 100 pages before one on 1 of 2). Each site's floor keeps the highest count
+        dropped: the line may come back, and counts on from there, so every count stays an upper bound."""
+        held = [(state, self._needed(site)) for site, state in self.sites.items() if state.counts]
+        progress = sorted(seen / needed for state, needed in held for seen in state.counts.values())
+        level = progress[self.entries - self.settings.max_entries // 2 - 1]
+        self.level = max(self.level, level)
+        for state, needed in held:
+            dropped = [seen for seen in state.counts.values() if seen / needed <= level]
+            if dropped:
+                state.floor = max(state.floor, max(dropped))
+                state.counts = {key: seen for key, seen in state.counts.items() if seen / needed > level}
+        self.entries = sum(len(state.counts) for state in self.sites.values())
 
-    def _candidates(self, site: str) -> dict[int, int]:
-        state, settings = self.sites[site], self.settings
-        needed = max(settings.min_docs, settings.min_share * state.documents)
-        return {key: seen for key, seen in state.counts.items() if seen >= needed}
+    def _needed(self, site: str) -> float:
+        settings = self.settings
+        return max(settings.min_docs, settings.min_share * self.sites[site].documents)
+
+    def _candidates(self, site: str) -> dict[int, _Tally]:
+        """The lines whose bound reaches the threshold; their counts are freed, pass 2 counts them exactly."""
+        state, needed = self.sites[site], self._needed(site)
+        tallies = {key: _Tally() for key, seen in state.counts.items() if seen >= needed}
+        state.counts = {}
+        return tallies
 
     def collect(self, documents: Iterable[tuple[str, str]]) -> None:
-        """Pass 2: the exact text of candidate lines; then the article guard decides."""
-        variants: dict[str, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        """Pass 2: exact counts and forms of the candidate lines, and which sites carry them; then the article guard decides."""
+        anywhere = {key for tallies in self.tallies.values() for key in tallies}
+        self.carriers = {}
         for site, text in documents:
-            wanted = self.candidates.get(site)
-            if not wanted:
-                continue
-            for line in text.split("\n"):
-                key = line_key(line)
-                if key in wanted:
-                    variants[site][key][match_text(unmarked(line))] += 1  # the line as rules see it
-        self.learned = {}
-        for site, lines in variants.items():
-            kept = {}
-            for key, seen in lines.items():
-                text, verbatim = seen.most_common(1)[0]
-                if self._guarded(key, text) and verbatim < self.settings.long_share * self.sites[site].documents:
+            wanted, on_page = self.tallies.get(site, {}), set()
+            for key, line in _keyed_lines(text, self.settings):
+                if key not in anywhere:
                     continue
-                kept[key] = LearnedLine(text, self.candidates[site][key], seen)
-            if kept:
-                self.learned[site] = kept
+                if self.carriers.setdefault(key, site) not in (site, None):
+                    self.carriers[key] = None
+                tally = wanted.get(key)
+                if tally is not None:
+                    tally.add(match_text(unmarked(line)))  # the line as rules see it
+                    on_page.add(key)
+            for key in on_page:
+                wanted[key].documents += 1
+        self.learned = {site: kept for site in self.tallies if (kept := self._kept(site))}
+
+    def _kept(self, site: str) -> dict[int, LearnedLine]:
+        needed, documents = self._needed(site), self.sites[site].documents
+        kept = {}
+        for key, tally in self.tallies[site].items():
+            if tally.documents < needed:
+                continue
+            text, verbatim = tally.commonest()
+            if self._guarded(key, text) and verbatim < self.settings.long_share * documents:
+                continue
+            kept[key] = LearnedLine(text, tally.documents)
+        return kept
 
     def _guarded(self, key: int, text: str) -> bool:
         """A sentence, or a line other sites carry too, may be article text."""
-        return len(text.split()) > self.settings.long_words or self._sites_with[key] > 1
+        return len(text.split()) > self.settings.long_words or self.carriers[key] is None
 
     def pack(self) -> str:
         """The learned lines as a reviewable rule pack, one rule per site."""
