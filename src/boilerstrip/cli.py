@@ -25,7 +25,7 @@ from .index import compile_rules
 from .jsonl import RecordError, locate, split_ending
 from .learn import Learner, LearnSettings
 from .options import Action, InputFormat, OutputFormat, RunOptions
-from .report import explain, findings_json, rule_detail, rule_record, rule_statistics, rules_markdown, rules_table, summary_table
+from .report import console, explain, findings_json, rule_detail, rule_record, rule_statistics, rules_markdown, rules_table, summary_table
 from .runner import Interrupted, Outcome, OutputError, run_batch
 from .sources import STDIN, InputError, Kind, kind_of, open_input, read_document
 
@@ -222,9 +222,7 @@ def clean_command(
         out_dir, out_file = None, out_dir
     outcome = _run(paths, options, finder, out_dir=out_dir, out_file=out_file, quiet=quiet, verbose=verbose, writes=writes)
     if not quiet and (statistics or (writes and sys.stderr.isatty())):
-        from rich.console import Console
-
-        Console(stderr=True).print(summary_table(outcome.tally, outcome.skipped, outcome.seconds))
+        console(stderr=True).print(summary_table(outcome.tally, outcome.skipped, outcome.seconds))
     if check_only and outcome.tally.findings and not quiet:
         click.echo(f"{outcome.tally.changed} of {outcome.tally.documents} document(s) would be cleaned", err=True)
     sys.exit(EXIT_ERROR if outcome.tally.errors else EXIT_FINDINGS if check_only and outcome.tally.findings else 0)
@@ -379,16 +377,14 @@ def explain_command(path, field, input_format, quiet, verbose, **rules) -> None:
     if verbose:
         click.echo(f"{path}: settings {chosen.source or 'default (no settings file)'}", err=True)
     ruleset = compile_rules(chosen.selection)
-    from rich.console import Console
-
-    console = Console(highlight=False)
+    screen = console(highlight=False)
     try:
         if kind_of(path, chosen.input_format) == Kind.JSONL:
-            bad = _explain_records(console, path, chosen.field, ruleset)
+            bad = _explain_records(screen, path, chosen.field, ruleset)
         else:
             document = read_document(path, chosen.input_format)
             bad = 0
-            explain(console, document.name, document.text, clean(document.text, ruleset))
+            explain(screen, document.name, document.text, clean(document.text, ruleset))
     except InputError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_ERROR)
@@ -397,7 +393,7 @@ def explain_command(path, field, input_format, quiet, verbose, **rules) -> None:
     sys.exit(EXIT_ERROR if bad else 0)
 
 
-def _explain_records(console, path: str, field: str, ruleset) -> int:
+def _explain_records(screen, path: str, field: str, ruleset) -> int:
     """``explain`` for a JSONL file: the records whose ``field`` loses something, each named
     ``path:RECORD`` as ``check`` names their findings; bad lines are said and counted."""
     bad = 0
@@ -411,7 +407,7 @@ def _explain_records(console, path: str, field: str, ruleset) -> int:
                 bad += 1
                 continue
             if text is not None and (result := clean(text, ruleset)).changed:
-                explain(console, f"{path}:{number} (field {field!r})", text, result)
+                explain(screen, f"{path}:{number} (field {field!r})", text, result)
     return bad
 
 
@@ -452,8 +448,6 @@ def config_command(path, **flags) -> None:
 def rules_command(rule_id, output_format, **rules) -> None:
     """List the enabled rules (id, kind, languages, description), or show rule ID in full:
     its patterns, examples and counterexamples."""
-    from rich.console import Console
-
     enabled = compile_rules(resolve(**rules).base.selection)
     chosen = [rule for rule in enabled if rule_id is None or rule_id in (rule.id, *(alias for alias, _ in rule.aliases))]
     if not chosen:
@@ -463,9 +457,9 @@ def rules_command(rule_id, output_format, **rules) -> None:
     elif output_format == "markdown":
         click.echo(rules_markdown(chosen), nl=False)
     elif rule_id is None:
-        Console().print(rules_table(enabled))
+        console().print(rules_table(enabled))
     else:
-        rule_detail(Console(highlight=False), chosen[0])
+        rule_detail(console(highlight=False), chosen[0])
 
 
 def main() -> None:

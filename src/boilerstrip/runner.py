@@ -603,13 +603,11 @@ def _progress(show: bool, options: RunOptions, planned: list[Planned]) -> Iterat
     if not show:
         yield lambda size, tally: None
         return
-    from rich.console import Console
-
-    from .report import BatchProgress
+    from .report import BatchProgress, console
 
     verb = "checking" if options.action == Action.CHECK else "cleaning"
     total = sum(file_size(p.source.path) for p in planned)
-    with BatchProgress(Console(stderr=True), verb, total, len(planned)) as bar:
+    with BatchProgress(console(stderr=True), verb, total, len(planned)) as bar:
         yield bar.advance
 
 
