@@ -1,5 +1,6 @@
 """Terminal manners in real processes on a pseudo-terminal: the progress bar and the summary
-only on a terminal (and only where they say what they do), no escape codes when colour is off."""
+only on a terminal (and only where they say what they do), no escape codes when colour is off;
+and two of issue 14's bullets that had no test (a non-UTF-8 pack, the cost of explain)."""
 
 from __future__ import annotations
 
@@ -99,3 +100,23 @@ def test_colour_off_gives_no_escape_codes_on_a_terminal(corpus, tmp_path, flags,
     assert "\x1b[3" not in explained + table and "\x1b[1m" not in explained + table, "no colour or bold"
     _, coloured = on_pty("explain", corpus / "0.txt", stdout_pty=True)
     assert "\x1b[" in coloured, "colour is on by default on a terminal"
+
+
+def test_a_pack_that_is_not_utf8_is_one_line_exit_2(tmp_path):
+    pack = tmp_path / "bad.toml"
+    pack.write_bytes(b'[[rule]]\nid = "ad.x"\ndescription = "Gr\xfc\xdfe"\n')
+    result = subprocess.run([BIN, "check", "--rules", pack, "-"], input="text\n", capture_output=True, text=True, timeout=TIMEOUT)
+    assert result.returncode == 2 and "not UTF-8" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_explain_costs_at_most_a_few_times_clean(tmp_path):
+    """The issue's 69 s explain against seconds of clean: a generous bound, for shared machines."""
+    big = tmp_path / "big.txt"
+    big.write_text(TEXT * 20000, encoding="utf-8")  # 2 MB, half of its lines removed
+
+    def seconds(*args) -> float:
+        started = time.perf_counter()
+        subprocess.run([BIN, *args, big], stdout=subprocess.DEVNULL, check=False, timeout=TIMEOUT)
+        return time.perf_counter() - started
+
+    assert seconds("explain") <= 4 * seconds("clean") + 2
