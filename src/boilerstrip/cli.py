@@ -10,13 +10,14 @@ import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .config import ConfigError, Settings, settings
+from .config import ConfigError, Finder, folder_of, settings
 from .corpus import Corpus, two_passes
 from .engine import clean
 from .files import PlanError, write_atomic
@@ -24,9 +25,9 @@ from .index import compile_rules
 from .jsonl import RecordError, locate, split_ending
 from .learn import Learner, LearnSettings
 from .options import Action, InputFormat, OutputFormat, RunOptions
-from .report import explain, findings_json, rule_detail, rule_record, rule_statistics, rules_markdown, rules_table, summary_table
+from .report import console, explain, findings_json, rule_detail, rule_record, rule_statistics, rules_markdown, rules_table, summary_table
 from .runner import Interrupted, Outcome, OutputError, run_batch
-from .sources import InputError, Kind, kind_of, open_input, read_document
+from .sources import STDIN, InputError, Kind, kind_of, open_input, read_document
 
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
@@ -69,7 +70,6 @@ batch_options = _options(
     click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, skip files and folders matching GLOB."),
     click.option("--field", default=None, help="The JSONL field holding the text [default: text]."),
     click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes [default: number of cores]."),
-    click.option("-q", "--quiet", is_flag=True, help="No progress bar, summary or counts on stderr; errors still."),
     click.option("--stdin-filename", metavar="NAME", help="The name stdin goes by: its kind (e.g. corpus.jsonl) and the name in messages."),
     click.option(
         "--max-size",
@@ -81,6 +81,13 @@ batch_options = _options(
     ),
 )
 
+verbosity_options = _options(
+    click.option("-q", "--quiet", is_flag=True, help="Errors only on stderr: no progress bar, summary, counts or notices."),
+    click.option(
+        "-v", "--verbose", is_flag=True, help="Also say which settings file each input takes, the files passed over and why, and the time."
+    ),
+)
+
 input_format_option = click.option(
     "--input-format",
     type=click.Choice([f.value for f in InputFormat]),
@@ -89,15 +96,17 @@ input_format_option = click.option(
 )
 
 
-def resolve(**flags) -> Settings:
-    """The settings in effect, or a usage error naming the file and key at fault."""
+def resolve(quiet: bool = False, **flags) -> Finder:
+    """The settings in effect (``.base``) and each input's own, or a usage error naming the
+    file and key at fault; ``quiet`` keeps the notices about passed-over settings files back."""
+    warn = (lambda line: None) if quiet else (lambda line: click.echo(line, err=True))
     try:
         chosen = settings(**flags)
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
     for warning in chosen.warnings:
-        click.echo(warning, err=True)
-    return chosen
+        warn(warning)
+    return Finder(chosen, flags, warn)
 
 
 class _Commands(click.Group):
@@ -155,6 +164,7 @@ def cli(color: str) -> None:
 @click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 if something would be removed (black's --check).")
 @click.option("--keep-empty/--drop-empty", default=True, show_default=True, help="JSONL: keep records left with no text.")
 @batch_options
+@verbosity_options
 @input_format_option
 @rule_options
 def clean_command(
@@ -170,6 +180,7 @@ def clean_command(
     field,
     jobs,
     quiet,
+    verbose,
     stdin_filename,
     max_size,
     input_format,
@@ -190,9 +201,10 @@ def clean_command(
         raise click.UsageError("--diff and --check change nothing; they cannot be combined with -o or --in-place")
     if writes and (not paths or "-" in paths):
         raise click.UsageError("stdin can only be cleaned to stdout; name files or folders to write")
-    chosen = resolve(
-        include=include, field=field, jobs=jobs, input_format=input_format, cwd=_settings_folder(paths, stdin_filename), **flags
+    finder = resolve(
+        quiet, include=include, field=field, jobs=jobs, input_format=input_format, cwd=_settings_folder(paths, stdin_filename), **flags
     )
+    chosen = finder.base
     action = Action.CHECK if check_only else Action.DIFF if diff else Action.IN_PLACE if in_place else Action.CLEAN
     options = RunOptions(
         chosen.selection,
@@ -208,11 +220,9 @@ def clean_command(
     out_file = None
     if out_dir is not None and _one_file_to_a_file(paths, out_dir):
         out_dir, out_file = None, out_dir
-    outcome = _run(paths, options, chosen, out_dir=out_dir, out_file=out_file, quiet=quiet, writes=writes)
+    outcome = _run(paths, options, finder, out_dir=out_dir, out_file=out_file, quiet=quiet, verbose=verbose, writes=writes)
     if not quiet and (statistics or (writes and sys.stderr.isatty())):
-        from rich.console import Console
-
-        Console(stderr=True).print(summary_table(outcome.tally, outcome.skipped, outcome.seconds))
+        console(stderr=True).print(summary_table(outcome.tally, outcome.skipped, outcome.seconds))
     if check_only and outcome.tally.findings and not quiet:
         click.echo(f"{outcome.tally.changed} of {outcome.tally.documents} document(s) would be cleaned", err=True)
     sys.exit(EXIT_ERROR if outcome.tally.errors else EXIT_FINDINGS if check_only and outcome.tally.findings else 0)
@@ -224,13 +234,15 @@ def clean_command(
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (errors still exit 2).")
 @batch_options
+@verbosity_options
 @input_format_option
 @rule_options
 def check_command(
-    paths, output_format, statistics, exit_zero, include, field, jobs, quiet, stdin_filename, max_size, input_format, **flags
+    paths, output_format, statistics, exit_zero, include, field, jobs, quiet, verbose, stdin_filename, max_size, input_format, **flags
 ) -> None:
     """Report what would be removed as path:line: rule-id text; exit 1 if anything would be."""
-    chosen = resolve(
+    finder = resolve(
+        quiet,
         include=include,
         field=field,
         jobs=jobs,
@@ -239,6 +251,7 @@ def check_command(
         cwd=_settings_folder(paths, stdin_filename),
         **flags,
     )
+    chosen = finder.base
     options = RunOptions(
         chosen.selection,
         Action.CHECK,
@@ -249,7 +262,7 @@ def check_command(
         findings=not statistics,
         stdin_filename=stdin_filename,
     )
-    outcome = _run(paths, options, chosen, quiet=quiet, writes=False)
+    outcome = _run(paths, options, finder, quiet=quiet, verbose=verbose, writes=False)
     tally = outcome.tally
     if statistics:
         if tally.rules:
@@ -275,21 +288,42 @@ def _one_file_to_a_file(paths: tuple[str, ...], output: str) -> bool:
     return len(paths) == 1 and not os.path.isdir(paths[0]) and not output.endswith(("/", os.sep)) and not os.path.isdir(output)
 
 
-def _run(paths, options: RunOptions, chosen: Settings, *, writes: bool, quiet: bool, **batch) -> Outcome:
-    """What clean and check share: the batch run, its progress bar, and its two ways to stop
-    early (a refused plan, a signal)."""
+def _run(paths, options: RunOptions, finder: Finder, *, writes: bool, quiet: bool, verbose: bool, **batch) -> Outcome:
+    """What clean and check share: the batch run with each input's own rules, its progress bar,
+    what ``--verbose`` adds, and its two ways to stop early (a refused plan, a signal)."""
     show = not quiet and sys.stderr.isatty() and (writes or not sys.stdout.isatty())
+    chosen = finder.base
+    echo = lambda line: click.echo(line, err=True)  # noqa: E731 - one line, used twice
+
+    def rules_for(path: str):
+        own = chosen if path == STDIN else finder.settings_for(path)
+        if verbose:
+            echo(f"{options.stdin_filename or path if path == STDIN else path}: settings {own.source or 'default (no settings file)'}")
+        return None if own is chosen else own.selection
+
     try:
-        echo = lambda line: click.echo(line, err=True)  # noqa: E731 - one line, used once
-        return run_batch(
-            paths, options, include=chosen.include, exclude=chosen.exclude, jobs=chosen.jobs, show_progress=show, stderr=echo, **batch
+        outcome = run_batch(
+            paths,
+            options,
+            include=chosen.include,
+            exclude=chosen.exclude,
+            jobs=chosen.jobs,
+            show_progress=show,
+            stderr=echo,
+            rules_for=rules_for,
+            **batch,
         )
-    except PlanError as error:
+    except (PlanError, ConfigError) as error:
         click.echo(f"boilerstrip: {error}; nothing was written", err=True)
         sys.exit(EXIT_ERROR)
     except Interrupted as interruption:
         click.echo(interruption.message, err=True)
         sys.exit(128 + interruption.signal_number)
+    if verbose:
+        for path in outcome.passed_over:
+            echo(f"{path}: passed over (not a text, HTML or JSONL name, nor matched by --include)")
+        echo(f"boilerstrip: {outcome.tally.documents} document(s) in {outcome.tally.files} file(s), {outcome.seconds:.2f} s")
+    return outcome
 
 
 @cli.command("learn")
@@ -307,13 +341,15 @@ def _run(paths, options: RunOptions, chosen: Settings, *, writes: bool, quiet: b
 @click.option("--field", default="text", show_default=True, help="The JSONL field holding the text.")
 @click.option("--include", multiple=True, metavar="GLOB", help="In folders, only files matching GLOB.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, skip files and folders matching GLOB.")
-def learn_command(paths, output, group_by, min_docs, max_entries, field, include, exclude) -> None:
+@verbosity_options
+def learn_command(paths, output, group_by, min_docs, max_entries, field, include, exclude, quiet, verbose) -> None:
     """Learn each site's own boilerplate from lines its pages repeat, as a reviewable rule pack.
 
     Use it with clean --rules FILE. Sites are the hosts of the JSONL url field, or the first
     folder below a named folder. Memory stays within --max-entries lines however large the
     corpus; past it the rarest counts go, and a warning says when that may have cost a line.
     """
+    started = time.perf_counter()
     corpus = Corpus(tuple(paths), field, group_by, tuple(include), tuple(exclude))
     errors = []
 
@@ -327,9 +363,12 @@ def learn_command(paths, output, group_by, min_docs, max_entries, field, include
     learner.collect(collecting)
     write_atomic(output, learner.pack().encode("utf-8"))
     lines = sum(len(found) for found in learner.learned.values())
-    click.echo(f"{output}: {lines} line(s) learned for {len(learner.learned)} site(s)", err=True)
-    if learner.level >= 1:
-        click.echo(f"{output}: --max-entries was too small for this corpus: some repeated lines may have been missed", err=True)
+    if not quiet:
+        click.echo(f"{output}: {lines} line(s) learned for {len(learner.learned)} site(s)", err=True)
+        if learner.level >= 1:
+            click.echo(f"{output}: --max-entries was too small for this corpus: some repeated lines may have been missed", err=True)
+    if verbose:
+        click.echo(f"boilerstrip: learned in {time.perf_counter() - started:.2f} s", err=True)
     sys.exit(EXIT_ERROR if errors else 0)
 
 
@@ -337,26 +376,34 @@ def learn_command(paths, output, group_by, min_docs, max_entries, field, include
 @click.argument("path", type=click.Path())
 @click.option("--field", default=None, help="JSONL: the field holding the text [default: text].")
 @input_format_option
+@verbosity_options
 @rule_options
-def explain_command(path, field, input_format, **rules) -> None:
+def explain_command(path, field, input_format, quiet, verbose, **rules) -> None:
     """Show PATH with every removal struck through and the rule that made it; for JSONL, each
     record that loses something, as PATH:RECORD."""
-    chosen = resolve(input_format=input_format, field=field, **rules)
+    started = time.perf_counter()
+    finder = resolve(quiet, input_format=input_format, field=field, cwd=None if path == STDIN else folder_of(path), **rules)
+    chosen = finder.base
+    if verbose:
+        click.echo(f"{path}: settings {chosen.source or 'default (no settings file)'}", err=True)
     ruleset = compile_rules(chosen.selection)
-    from rich.console import Console
-
-    console = Console(highlight=False)
+    screen = console(highlight=False)
     try:
         if kind_of(path, chosen.input_format) == Kind.JSONL:
-            sys.exit(EXIT_ERROR if _explain_records(console, path, chosen.field, ruleset) else 0)
-        document = read_document(path, chosen.input_format)
+            bad = _explain_records(screen, path, chosen.field, ruleset)
+        else:
+            document = read_document(path, chosen.input_format)
+            bad = 0
+            explain(screen, document.name, document.text, clean(document.text, ruleset))
     except InputError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_ERROR)
-    explain(console, document.name, document.text, clean(document.text, ruleset))
+    if verbose:
+        click.echo(f"boilerstrip: explained in {time.perf_counter() - started:.2f} s", err=True)
+    sys.exit(EXIT_ERROR if bad else 0)
 
 
-def _explain_records(console, path: str, field: str, ruleset) -> int:
+def _explain_records(screen, path: str, field: str, ruleset) -> int:
     """``explain`` for a JSONL file: the records whose ``field`` loses something, each named
     ``path:RECORD`` as ``check`` names their findings; bad lines are said and counted."""
     bad = 0
@@ -370,11 +417,12 @@ def _explain_records(console, path: str, field: str, ruleset) -> int:
                 bad += 1
                 continue
             if text is not None and (result := clean(text, ruleset)).changed:
-                explain(console, f"{path}:{number} (field {field!r})", text, result)
+                explain(screen, f"{path}:{number} (field {field!r})", text, result)
     return bad
 
 
 @cli.command("config")
+@click.argument("path", required=False, type=click.Path(exists=True))
 @click.option("--include", multiple=True, metavar="GLOB", hidden=True)
 @click.option("--exclude", multiple=True, metavar="GLOB", hidden=True)
 @click.option("--field", default=None, hidden=True)
@@ -382,9 +430,10 @@ def _explain_records(console, path: str, field: str, ruleset) -> int:
 @input_format_option
 @click.option("--format", "output_format", type=click.Choice([f.value for f in OutputFormat]), default=None, hidden=True)
 @rule_options
-def config_command(**flags) -> None:
-    """Print the settings in effect, as TOML, and where each came from (like ruff's --show-settings)."""
-    chosen = resolve(**flags)
+def config_command(path, **flags) -> None:
+    """Print the settings in effect for PATH (default: the working directory), as TOML, and
+    where each came from (like ruff's --show-settings)."""
+    chosen = resolve(cwd=folder_of(path) if path else None, **flags).base
     selection = chosen.selection
     values = {
         "select": selection.select, "extend-select": selection.extend, "ignore": selection.ignore,
@@ -409,9 +458,7 @@ def config_command(**flags) -> None:
 def rules_command(rule_id, output_format, **rules) -> None:
     """List the enabled rules (id, kind, languages, description), or show rule ID in full:
     its patterns, examples and counterexamples."""
-    from rich.console import Console
-
-    enabled = compile_rules(resolve(**rules).selection)
+    enabled = compile_rules(resolve(**rules).base.selection)
     chosen = [rule for rule in enabled if rule_id is None or rule_id in (rule.id, *(alias for alias, _ in rule.aliases))]
     if not chosen:
         raise click.UsageError(f"no enabled rule {rule_id!r} (see 'boilerstrip rules')")
@@ -420,9 +467,9 @@ def rules_command(rule_id, output_format, **rules) -> None:
     elif output_format == "markdown":
         click.echo(rules_markdown(chosen), nl=False)
     elif rule_id is None:
-        Console().print(rules_table(enabled))
+        console().print(rules_table(enabled))
     else:
-        rule_detail(Console(highlight=False), chosen[0])
+        rule_detail(console(highlight=False), chosen[0])
 
 
 def main() -> None:

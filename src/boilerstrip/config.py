@@ -1,7 +1,7 @@
 """Project settings: ``.boilerstrip.toml``, or ``[tool.boilerstrip]`` in ``pyproject.toml``, and
 the command line's flags over them, as the options a run takes.
 
-Found from the working directory upward, the first folder with either wins (``.boilerstrip.toml``
+Found from each input's folder upward, the first folder with either wins (``.boilerstrip.toml``
 first), as ruff and black find theirs. A flag given on the command line replaces the setting.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,6 +146,43 @@ class Settings:
     what ``boilerstrip config`` shows."""
 
 
+def folder_of(path: str) -> Path:
+    """Where the settings file for ``path`` is looked for: the folder itself, or a file's folder."""
+    where = Path(path).absolute()
+    return where if where.is_dir() else where.parent
+
+
+class Finder:
+    """Each input's settings, as ruff and black find them: the settings file nearest to the
+    input, under the same command line. The run's own settings (``base``: those of the working
+    directory, or of ``--stdin-filename``) give what is decided once (include, exclude, jobs,
+    formats, field); an input's own file gives its rules. ``--config`` and ``--isolated`` name
+    one set for every input. Each folder is looked up once and each file read once."""
+
+    def __init__(self, base: Settings, flags: dict, warn: Callable[[str], None]):
+        self.base = base
+        self.flags = {key: value for key, value in flags.items() if key not in ("cwd", "config_file", "isolated")}
+        self.fixed = bool(flags.get("config_file") or flags.get("isolated"))
+        self.warn = warn
+        self._said = set(base.warnings)
+        self._files: dict[Path, Path | None] = {}
+        self._settings: dict[Path | None, Settings] = {Path(base.source) if base.source else None: base}
+
+    def settings_for(self, path: str) -> Settings:
+        """The settings for the input ``path`` (a file, or a folder for its own settings)."""
+        if self.fixed:
+            return self.base
+        folder = folder_of(path)
+        if folder not in self._files:
+            distrusted: list[str] = []
+            self._files[folder] = find_config(folder, distrusted)
+            for line in set(distrusted) - self._said:
+                self._said.add(line)
+                self.warn(line)
+        found = self._files[folder]
+        if found not in self._settings:
+            self._settings[found] = settings(**self.flags, config_file=str(found)) if found else settings(**self.flags, isolated=True)
+        return self._settings[found]
 
 
 def settings(

@@ -43,7 +43,7 @@ def is_recognised(name: str) -> bool:
 
 
 class Walk:
-    """The files to clean under the given paths, in a stable order, and how many were passed over.
+    """The files to clean under the given paths, in a stable order, and those passed over.
 
     Files named on the command line are always taken (as black and ruff do); inside folders a
     file is taken when it matches ``include`` (default: a recognised suffix) and no ``exclude``
@@ -54,7 +54,8 @@ class Walk:
         self.include = _globs(include)
         self.exclude = _globs((*DEFAULT_EXCLUDE, *exclude))
         self.skip_dirs = {os.path.realpath(d) for d in skip_dirs}
-        self.skipped = 0
+        self.passed_over: list[str] = []
+        """Files in folders that ``include`` does not take, for ``--verbose``."""
         self.special: list[str] = []
         """Messages for what a folder held that is not a regular file (a FIFO, a socket, a
         device): opening one could block the run for ever, so it is left alone."""
@@ -83,7 +84,7 @@ class Walk:
                 if not entry.is_symlink() and os.path.realpath(entry.path) not in self.skip_dirs:
                     folders.append(entry)
             elif not self._included(relative):
-                self.skipped += 1
+                self.passed_over.append(entry.path)
             elif (what := _special(entry)) is not None:
                 self.special.append(f"{entry.path}: {what}, not a regular file; left alone")
             else:

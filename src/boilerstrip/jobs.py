@@ -17,7 +17,7 @@ from .files import AtomicFile, NotReplaceable, is_gzip_name, replaceable, write_
 from .index import compile_rules
 from .jsonl import Chunk, RecordError, locate, split_ending
 from .model import Result
-from .options import Action, OutputFormat, RunOptions
+from .options import Action, OutputFormat, RuleSelection, RunOptions
 from .report import Tally, finding_record, findings_github, findings_text, result_record, unified_diff
 from .sources import InputError, Kind, TooLarge, as_document, encode, gunzip, input_error, kind_of, read_bytes
 
@@ -33,6 +33,8 @@ class FileUnit:
     """Already read (stdin); otherwise the worker reads ``name``."""
     size: int = 0
     """Bytes on disk, for progress."""
+    rules: RuleSelection | None = None
+    """The rules of this file's own settings file, when they are not the run's."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class ChunkUnit:
     """Write the cleaned lines to a temporary file and hand back its name, not the lines: the
     main process then copies file to file in the kernel instead of taking every byte through a
     pipe (a plain-file target only)."""
+    rules: RuleSelection | None = None
+    """As ``FileUnit.rules``."""
 
 
 Unit = tuple[FileUnit, ...] | ChunkUnit
@@ -115,7 +119,7 @@ def clean_file(unit: FileUnit, options: RunOptions) -> Done:
         return _pass_through(done, unit, error, options)
     except InputError as error:
         return done.fail(str(error))
-    result = clean(document.text, compile_rules(options.rules))
+    result = clean(document.text, _rules(unit, options))
     done.tally.count(document.text, result)
     _report(done, document.name, document.text, result, options)
     if not options.action.writes:
@@ -169,7 +173,7 @@ def _pass_through(done: Done, unit: FileUnit, error: TooLarge, options: RunOptio
 
 def clean_chunk(unit: ChunkUnit, options: RunOptions) -> Done:
     done = Done(size=unit.chunk.raw_size)
-    rules = compile_rules(options.rules)
+    rules = _rules(unit, options)
     kept: list[bytes] = []
     try:
         lines = unit.chunk.read(unit.name)
@@ -213,6 +217,11 @@ def clean_chunk(unit: ChunkUnit, options: RunOptions) -> Done:
         else:
             done.output = b"".join(kept)
     return done
+
+
+def _rules(unit: FileUnit | ChunkUnit, options: RunOptions):
+    """A unit's compiled rules, from ``compile_rules``' cache: once per distinct selection."""
+    return compile_rules(options.rules if unit.rules is None else unit.rules)
 
 
 def _report(done: Done, name: str, text: str, result: Result, options: RunOptions) -> None:

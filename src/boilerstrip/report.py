@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -149,6 +150,15 @@ def unified_diff(name: str, before: str, after: str) -> str:
         before.splitlines(keepends=True), after.splitlines(keepends=True), f"{name}", f"{name} (cleaned)"
     )
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def console(*, stderr: bool = False, highlight: bool = True) -> Console:
+    """rich's console, without any escape code when colour is off: under ``NO_COLOR`` alone rich
+    drops colours but keeps bold and italics, which a log or a plain terminal shows as noise."""
+    from rich.console import Console
+
+    plain = bool(os.environ.get("NO_COLOR")) and not os.environ.get("FORCE_COLOR")
+    return Console(stderr=stderr, highlight=highlight, **({"color_system": None} if plain else {}))
 
 
 def explain(console: Console, name: str, original: str, result: Result) -> None:

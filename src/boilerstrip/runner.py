@@ -38,7 +38,7 @@ from .files import (
 from .index import compile_rules
 from .jobs import ChunkUnit, Done, FileUnit, Unit, process
 from .jsonl import plan_chunks, read_chunks
-from .options import Action, OutputFormat, RunOptions
+from .options import Action, OutputFormat, RuleSelection, RunOptions
 from .report import Tally
 from .sources import GZIP_MAGIC, STDIN, InputError, Kind, kind_of, open_input, read_bytes, stdin, stdin_head
 
@@ -267,12 +267,24 @@ class Planned:
     kind: Kind
     target: str | None = None
     """The file to write; None for stdout, or when nothing is written."""
+    rules: RuleSelection | None = None
+    """This input's own rules (its settings file's), when they are not the run's."""
 
 
-def plan(sources: Iterable[Source], options: RunOptions, out_dir: str | None = None, out_file: str | None = None) -> list[Planned]:
-    """Every input's kind and output, decided before anything is read or written, and refused
-    whole (``PlanError``) when two inputs would share an output or an output would replace an
-    input. In place, a file reached by several names (symlinks) is cleaned once."""
+RulesFor = Callable[[str], RuleSelection | None]
+"""An input's path to its own rule selection, or None for the run's."""
+
+
+def plan(
+    sources: Iterable[Source],
+    options: RunOptions,
+    out_dir: str | None = None,
+    out_file: str | None = None,
+    rules_for: RulesFor = lambda path: None,
+) -> list[Planned]:
+    """Every input's kind, rules and output, decided before anything is read or written, and
+    refused whole (``PlanError``) when two inputs would share an output or an output would
+    replace an input. In place, a file reached by several names (symlinks) is cleaned once."""
     planned = []
     replaced = set()
     for source in sources:
@@ -291,7 +303,7 @@ def plan(sources: Iterable[Source], options: RunOptions, out_dir: str | None = N
             target = out_file
         elif options.action == Action.CLEAN and out_dir is not None:
             target = os.path.join(out_dir, output_name(source.relative, kind))
-        planned.append(Planned(source, kind, target))
+        planned.append(Planned(source, kind, target, rules_for(source.path)))
     if out_dir is not None or out_file is not None:
         check_outputs((p.source.path, p.target) for p in planned if p.target is not None)
     return planned
@@ -367,7 +379,7 @@ class Batch:
                 self._emit(Done().fail(str(error)))
                 return
         else:
-            unit = FileUnit(path, item.target, size=file_size(path))
+            unit = FileUnit(path, item.target, size=file_size(path), rules=item.rules)
         self._bundle.append(unit)
         if len(self._bundle) >= BUNDLE_FILES or sum(u.size for u in self._bundle) >= BUNDLE_BYTES:
             self._send_bundle(pipeline)
@@ -391,7 +403,7 @@ class Batch:
                 chunks = plan_chunks(stream) if plain else read_chunks(stream, position)
                 spool = target is not None and not is_gzip_name(target)
                 for chunk in chunks:
-                    pipeline.submit(ChunkUnit(name, chunk, spool), sink.take_all)
+                    pipeline.submit(ChunkUnit(name, chunk, spool, item.rules), sink.take_all)
         except InputError as error:
             message = str(error)
             pipeline.after(lambda: sink.finish(message))
@@ -528,8 +540,13 @@ class Outcome:
 
     tally: Tally
     records: list[dict] = field(default_factory=list)
-    skipped: int = 0
+    passed_over: list[str] = field(default_factory=list)
+    """Files in folders that ``include`` did not take."""
     seconds: float = 0.0
+
+    @property
+    def skipped(self) -> int:
+        return len(self.passed_over)
 
 
 def run_batch(
@@ -543,8 +560,10 @@ def run_batch(
     jobs: int | None = None,
     show_progress: bool = False,
     stderr: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+    rules_for: RulesFor = lambda path: None,
 ) -> Outcome:
     """Walk ``paths`` (stdin when empty), plan every output, then clean or check in order.
+    ``rules_for`` gives an input its own rules (the settings file nearest to it).
 
     Raises ``PlanError`` before anything is written, and ``Interrupted`` when a signal stopped
     the run between units (every file written by then is whole).
@@ -558,7 +577,7 @@ def run_batch(
     planned: list[Planned] = []
     with _on_signals(batch.stop):  # planning may wait on stdin, or walk a slow tree
         try:
-            planned = plan(walk.sources(paths), options, out_dir, out_file)
+            planned = plan(walk.sources(paths), options, out_dir, out_file, rules_for)
             for message in walk.special:
                 stderr(message)
             single = len(planned) == 1 and planned[0].kind != Kind.JSONL
@@ -571,7 +590,7 @@ def run_batch(
             raise
     if batch.tally.skipped_html:
         stderr(skipped_message(batch.tally.skipped_html))
-    return Outcome(batch.tally, batch.records, walk.skipped, time.perf_counter() - started)
+    return Outcome(batch.tally, batch.records, walk.passed_over, time.perf_counter() - started)
 
 
 def skipped_message(count: int) -> str:
@@ -584,13 +603,11 @@ def _progress(show: bool, options: RunOptions, planned: list[Planned]) -> Iterat
     if not show:
         yield lambda size, tally: None
         return
-    from rich.console import Console
-
-    from .report import BatchProgress
+    from .report import BatchProgress, console
 
     verb = "checking" if options.action == Action.CHECK else "cleaning"
     total = sum(file_size(p.source.path) for p in planned)
-    with BatchProgress(Console(stderr=True), verb, total, len(planned)) as bar:
+    with BatchProgress(console(stderr=True), verb, total, len(planned)) as bar:
         yield bar.advance
 
 
