@@ -135,9 +135,7 @@ def main() -> None:
             big = Path(scratch) / "big.jsonl"
             size = write_jsonl(texts, options.jsonl_size, big)
             seconds, rss = run_cli("clean", str(big), "-o", str(Path(scratch) / "out"), "-q")
-            rows.append(
-                (f"CLI JSONL {size / 1e6:,.0f} MB, default jobs", f"{size / 1e6 / seconds:.1f} MB/s, peak RSS {rss / 1024:.0f} MB")
-            )
+            rows.append((f"CLI JSONL {size / 1e6:,.0f} MB, default jobs", f"{size / 1e6 / seconds:.1f} MB/s, peak RSS {rss / 1024:.0f} MB"))
 
     starts = [run_cli("--version")[0] for _ in range(10)]
     rows.append(("start-up, boilerstrip --version", f"{min(starts) * 1000:.0f} ms best of 10, {sorted(starts)[5] * 1000:.0f} ms median"))

@@ -270,7 +270,7 @@ class TestSettingsFiles:
     def test_pyproject_without_our_table_is_passed_over(self, tmp_path, monkeypatch):
         (tmp_path / ".boilerstrip.toml").write_text('select = ["paywall"]\n')
         (tmp_path / "inner").mkdir()
-        (tmp_path / "inner" / "pyproject.toml").write_text('[tool.black]\nline-length = 100\n')
+        (tmp_path / "inner" / "pyproject.toml").write_text("[tool.black]\nline-length = 100\n")
         monkeypatch.chdir(tmp_path / "inner")
         result = run("check", "-", input=DIRTY)
         assert result.stdout and all(": paywall." in row for row in result.stdout.splitlines())

@@ -48,7 +48,7 @@ def test_a_backtracking_user_pattern_ends_in_time(tmp_path):
     user's patterns run on RE2 (``linear.py``), in time linear in the line."""
     pack = tmp_path / "hostile.toml"
     pack.write_text(
-        "[[rule]]\nid = \"ad.hostile\"\nkind = \"line\"\ndescription = \"Backtracking forms.\"\n"
+        '[[rule]]\nid = "ad.hostile"\nkind = "line"\ndescription = "Backtracking forms."\n'
         "patterns = ['(?:\\w+\\s?){1,20}!', '(?:a|a?)+x']\nexamples = [\"aax\", \"word word!\"]\n",
         encoding="utf-8",
     )

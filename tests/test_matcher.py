@@ -31,9 +31,7 @@ def reference(rules):
         return line_rules[int(found.lastgroup[1:])] if found else None
 
     def span_list(text):
-        return [
-            (f.start(), f.end(), spans[int(f.lastgroup[1:])]) for f in span_regex.finditer(text) if f.end() > f.start()
-        ]
+        return [(f.start(), f.end(), spans[int(f.lastgroup[1:])]) for f in span_regex.finditer(text) if f.end() > f.start()]
 
     return match, span_list
 
@@ -83,9 +81,7 @@ FRAGMENTS = [example for rule in RULES for example in rule.examples]
     st.lists(
         st.one_of(
             st.sampled_from(FRAGMENTS),
-            st.sampled_from(
-                FOLD_TRAPS + ("İ", "K", "ẞ", "\u00a0", "\t", " ", "  ", "\n", "\r\n", "\r", "• ", "©", "|", "[", "(")
-            ),
+            st.sampled_from(FOLD_TRAPS + ("İ", "K", "ẞ", "\u00a0", "\t", " ", "  ", "\n", "\r\n", "\r", "• ", "©", "|", "[", "(")),
             st.text(max_size=12),
         ),
         max_size=8,

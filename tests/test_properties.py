@@ -95,9 +95,7 @@ def test_line_endings_are_kept(parts, ending):
 HIDDEN_BREAKS = ["\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
 SHORT_SENTENCES = ["Das ist ein langer Artikelsatz mit vielen Worten.", "The mayor said the road stays closed."]
 """Article sentences short enough for a credit or teaser pattern to run on into them."""
-LINE_BOILERPLATE = [
-    line for line in BOILERPLATE if line.strip() and line not in ("Comments", "Kommentare", "Mehr zum Thema", "Newsletter")
-]
+LINE_BOILERPLATE = [line for line in BOILERPLATE if line.strip() and line not in ("Comments", "Kommentare", "Mehr zum Thema", "Newsletter")]
 """Boilerplate that opens no block (a block takes the short lines after it by design) and is not
 blank: a blank "boilerplate" glued by a lone ``\r`` before the line's ``\n`` makes a plain CRLF line,
 a short sentence standing alone, which context may take at the end of a document by design."""

@@ -66,8 +66,10 @@ def test_ignoring_a_concept_stops_it_in_every_language():
     photo = next(rule for rule in RULES if rule.id == "credit.photo-label")
     assert {"de", "en", "es", "fr"} <= set(photo.languages)
     assert not {pattern.regex for pattern in photo.patterns} & selected_patterns(ignore=("credit.photo-label",))
-    kept = clean("Ein langer Absatz eines Artikels, der lang genug ist, um als Text zu gelten, ganz sicher.\nFoto: dpa\nPhoto: Reuters\n",
-                 compile_rules(RuleSelection(ignore=("credit.photo-label",))))
+    kept = clean(
+        "Ein langer Absatz eines Artikels, der lang genug ist, um als Text zu gelten, ganz sicher.\nFoto: dpa\nPhoto: Reuters\n",
+        compile_rules(RuleSelection(ignore=("credit.photo-label",))),
+    )
     assert "Foto: dpa" in kept.text and "Photo: Reuters" in kept.text
 
 
@@ -125,19 +127,19 @@ GOOD = """
 @pytest.mark.parametrize(
     "replace,field",
     [
-        (("id = \"ad.house-ad\"", "id = \"nonsense.x\""), "id"),
-        (("kind = \"line\"", "kind = \"paragraph\""), "kind"),
+        (('id = "ad.house-ad"', 'id = "nonsense.x"'), "id"),
+        (('kind = "line"', 'kind = "paragraph"'), "kind"),
         (("patterns = ['Buy our book']", "patterns = ['Buy (our']"), "patterns"),
         (("patterns = ['Buy our book']", "patterns = ['(?=Buy)Buy our book']"), "patterns"),
-        (("examples = [\"Buy our book\"]", "examples = [\"Sell our book\"]"), "examples"),
-        (("description = \"Our own house ad.\"\n", ""), "description"),
-        (("kind = \"line\"", "kind = \"line\"\nextent = \"end\""), "extent"),
-        (("kind = \"line\"", "kind = \"line\"\ncolour = \"red\""), "colour"),
+        (('examples = ["Buy our book"]', 'examples = ["Sell our book"]'), "examples"),
+        (('description = "Our own house ad."\n', ""), "description"),
+        (('kind = "line"', 'kind = "line"\nextent = "end"'), "extent"),
+        (('kind = "line"', 'kind = "line"\ncolour = "red"'), "colour"),
         (("patterns = ['Buy our book']", "patterns = { de = ['Kauf unser Buch'] }"), "examples"),
         (("patterns = ['Buy our book']", "patterns = { deutsch = ['Buy our book'] }"), "patterns"),
         (("patterns = ['Buy our book']", "patterns = { en = 'Buy our book' }"), "patterns"),
-        (("kind = \"line\"", "kind = \"line\"\naliases = { \"ad.house-ad\" = [\"en\"] }"), "aliases"),
-        (("kind = \"line\"", "kind = \"line\"\nlanguages = []"), "languages"),
+        (('kind = "line"', 'kind = "line"\naliases = { "ad.house-ad" = ["en"] }'), "aliases"),
+        (('kind = "line"', 'kind = "line"\nlanguages = []'), "languages"),
     ],
 )
 def test_malformed_pack_names_file_rule_and_field(tmp_path, replace, field):
@@ -157,7 +159,7 @@ def test_good_user_pack_loads(tmp_path):
 
 def test_a_pack_in_the_old_form_takes_its_languages_from_the_pack(tmp_path):
     """Packs written before languages moved into the rule (plain lists, [pack] languages) load."""
-    (rule,) = load_pack(write_pack(tmp_path, "[pack]\nlanguages = [\"en\"]\n" + GOOD))
+    (rule,) = load_pack(write_pack(tmp_path, '[pack]\nlanguages = ["en"]\n' + GOOD))
     assert rule.languages == ("en",) and [p.languages for p in rule.patterns] == [("en",)]
 
 
@@ -177,7 +179,7 @@ def test_invalid_toml_is_one_line_error(tmp_path):
 
 
 def test_cli_rejects_malformed_user_pack_with_exit_2(tmp_path):
-    path = write_pack(tmp_path, GOOD.replace("kind = \"line\"", "kind = \"paragraph\""))
+    path = write_pack(tmp_path, GOOD.replace('kind = "line"', 'kind = "paragraph"'))
     result = CliRunner().invoke(cli, ["clean", "--rules", str(path)], input="text\n")
     assert result.exit_code == 2
     assert "rule ad.house-ad: field 'kind'" in result.output

@@ -22,9 +22,7 @@ pytestmark = pytest.mark.integration
 
 def start(*args, env=None):
     """The CLI in a session of its own, so its workers can be found (and none may survive it)."""
-    return subprocess.Popen(
-        [BIN, *map(str, args)], stderr=subprocess.PIPE, text=True, start_new_session=True, env=env
-    )
+    return subprocess.Popen([BIN, *map(str, args)], stderr=subprocess.PIPE, text=True, start_new_session=True, env=env)
 
 
 def session_processes(session: int) -> list[int]:

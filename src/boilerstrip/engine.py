@@ -257,9 +257,7 @@ def _render(lines: list[Line], marks: list[_Mark | None], hits: Hits) -> list[Re
             run = (run[0], index, run[2]) if run else (index, index, mark)
             continue
         for start, end, rule in spans:
-            removals.append(
-                Removal(line.number, line.number, line.offset + start, line.offset + end, line.text[start:end], rule.id)
-            )
+            removals.append(Removal(line.number, line.number, line.offset + start, line.offset + end, line.text[start:end], rule.id))
     if run:
         removals.append(_line_removal(lines, run))
     return removals

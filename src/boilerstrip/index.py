@@ -186,9 +186,7 @@ class CompiledRules:
         for offset in sorted(offsets):
             end = text.find("\n", offset)
             body = text[offset:] if end < 0 else text[offset:end].removesuffix("\r")
-            rule = self.match_screened(
-                key_of(body), led is None or offset in led, None if searched is None else searched.get(offset, ())
-            )
+            rule = self.match_screened(key_of(body), led is None or offset in led, None if searched is None else searched.get(offset, ()))
             if rule is not None:
                 found[offset] = rule
             if span_lines is None or offset in span_lines:

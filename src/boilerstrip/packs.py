@@ -135,10 +135,7 @@ def _parse_rule(entry: dict, source: str, default_languages: list, position: int
 
     _check_fields(entry, rule_id, fail)
     languages = _languages(entry.get("languages", default_languages), "languages", fail)
-    keyed = {
-        field: _by_language(entry.get(field, []), languages, field, fail)
-        for field in ("patterns", "examples", "counterexamples")
-    }
+    keyed = {field: _by_language(entry.get(field, []), languages, field, fail) for field in ("patterns", "examples", "counterexamples")}
     if not keyed["patterns"]:
         raise fail("patterns", "must not be empty")
     if not keyed["examples"]:
@@ -200,7 +197,7 @@ def _check_fields(entry: dict, rule_id: str, fail) -> None:
 
 def _languages(value, field: str, fail) -> tuple[str, ...]:
     if not isinstance(value, list) or not value or not all(isinstance(v, str) and _LANGUAGE.fullmatch(v) for v in value):
-        raise fail(field, "must be a non-empty list of language codes (\"de\", \"en\", \"*\" for any)")
+        raise fail(field, 'must be a non-empty list of language codes ("de", "en", "*" for any)')
     return tuple(value)
 
 

@@ -214,9 +214,7 @@ def _shared(needles: set[str]) -> set[str]:
     for size in range(len(shortest), 0, -1):
         for start in range(len(shortest) - size + 1):
             stretch = shortest[start : start + size]
-            if (size >= SHARED_STRETCH or not stretch.isalnum() and not stretch.isspace()) and all(
-                stretch in needle for needle in needles
-            ):
+            if (size >= SHARED_STRETCH or not stretch.isalnum() and not stretch.isspace()) and all(stretch in needle for needle in needles):
                 return {stretch}
     return needles
 

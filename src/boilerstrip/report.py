@@ -146,9 +146,7 @@ def findings_json(records: list[dict]) -> str:
 
 
 def unified_diff(name: str, before: str, after: str) -> str:
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"{name}", f"{name} (cleaned)"
-    )
+    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), f"{name}", f"{name} (cleaned)")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 

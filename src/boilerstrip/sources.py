@@ -157,9 +157,7 @@ def decode(data: bytes, name: str) -> Document:
 
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 """A UTF-8 sequence of two or more bytes: text holding some is UTF-8 with damage, not cp1252."""
-LEGACY_ENCODINGS = frozenset(
-    {"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp1256", "iso8859_6", "mac_roman"}
-)
+LEGACY_ENCODINGS = frozenset({"cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp1256", "iso8859_6", "mac_roman"})
 """The single-byte encodings of the languages the packs cover (Western and Central European,
 Arabic): a guess outside them is more likely noise than a document."""
 MAX_CHAOS = 0.2
