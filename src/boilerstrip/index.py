@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
 
-from .linear import LinearPattern, re2_syntax
+from .linear import LinearPattern, compile_alternation
 from .lines import DECORATION, key_of
 from .model import Rule
 from .options import RuleSelection
@@ -133,7 +133,7 @@ class CompiledRules:
                 p.longest,
                 p.shape.needles,
                 p.shape.ignore_case,
-                _regex({"": p.expression}, p.linear),
+                compile_alternation({"": p.expression}, p.linear),
                 p,
                 p.shape.also,
                 gate_check(p.pattern, p.rule.case_sensitive, p.linear),
@@ -149,7 +149,7 @@ class CompiledRules:
         spans = [rule for rule in self.rules if rule.kind == "span"]
         self._span_rules = spans
         linear_spans = any(not rule.shipped for rule in spans)
-        self._span = _regex({f"s{n}": rule.expression for n, rule in enumerate(spans)}, linear_spans) if spans else None
+        self._span = compile_alternation({f"s{n}": rule.expression for n, rule in enumerate(spans)}, linear_spans) if spans else None
         span_patterns = [(pattern.regex, rule.case_sensitive, not rule.shipped) for rule in spans for pattern in rule.patterns]
         starts = [(after_blanks(pattern, case_sensitive), case_sensitive) for pattern, case_sensitive, _linear in span_patterns]
         self._span_starts = None
@@ -346,16 +346,7 @@ case) or more is tried on every line its gate passes, not grouped by first chara
 
 
 def _alternation(pieces: list[_Piece]) -> Regex:
-    return _regex({f"p{n}": piece.expression for n, piece in enumerate(pieces)}, any(piece.linear for piece in pieces))
-
-
-def _regex(named: dict[str, str], linear: bool) -> Regex:
-    """One regex of the expressions, each in a group of its name (none for ""), for ``re`` or,
-    when one of them is a user's, for RE2: then all of them, translated."""
-    if linear:
-        named = {name: re2_syntax(expression) for name, expression in named.items()}
-    source = "|".join(f"(?P<{name}>{expression})" if name else expression for name, expression in named.items())
-    return LinearPattern(source) if linear else re.compile(source)
+    return compile_alternation({f"p{n}": piece.expression for n, piece in enumerate(pieces)}, any(piece.linear for piece in pieces))
 
 
 def _letters(lead: re.Pattern[str] | None) -> int:

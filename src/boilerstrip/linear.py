@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import re._constants as sre  # noqa: PLC2701
 import re._parser as sre_parse  # noqa: PLC2701 - the only parser of Python's regex dialect
+from functools import lru_cache
 
 import re2
 
@@ -188,7 +189,22 @@ def _char(code: int) -> str:
 
 def compile_linear(pattern: str) -> LinearPattern:
     """``pattern`` (Python's dialect) compiled for RE2, or ``NotLinear`` saying why it cannot be."""
-    return LinearPattern(re2_syntax(pattern))
+    return _linear_pattern(re2_syntax(pattern))
+
+
+def compile_alternation(named: dict[str, str], linear: bool) -> re.Pattern[str] | LinearPattern:
+    """One regex of the expressions (Python's dialect), each in a group of its name (none for ""):
+    for ``re``, or, when ``linear`` (one of them is a user's), all of them translated for RE2."""
+    if linear:
+        named = {name: re2_syntax(expression) for name, expression in named.items()}
+    source = "|".join(f"(?P<{name}>{expression})" if name else expression for name, expression in named.items())
+    return _linear_pattern(source) if linear else re.compile(source)
+
+
+@lru_cache(maxsize=256)
+def _linear_pattern(syntax: str) -> LinearPattern:
+    """Cached as ``re.compile`` is: a pack's check compiles a rule once per example."""
+    return LinearPattern(syntax)
 
 
 class LinearPattern:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .linear import NotLinear, compile_linear
+from .linear import NotLinear, compile_alternation, compile_linear
 from .lines import match_text
 from .model import ANY_LANGUAGE, Pattern, Rule
 from .options import RuleSelection
@@ -83,8 +83,7 @@ def rule_matches(rule: Rule, text: str, languages: Iterable[str] = ()) -> bool:
     patterns = [pattern for pattern in rule.patterns if pattern.speaks(wanted)]
     if not patterns:
         return False
-    expression = replace(rule, patterns=tuple(patterns)).expression
-    regex = re.compile(expression) if rule.shipped else compile_linear(expression)
+    regex = compile_alternation({"": replace(rule, patterns=tuple(patterns)).expression}, not rule.shipped)
     if rule.kind == "span":
         return regex.search(text) is not None
     return regex.fullmatch(match_text(text)) is not None
