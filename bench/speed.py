@@ -1,18 +1,12 @@
-"""Speed, scaling, start-up and memory, measured; prints figures, asserts nothing.
+"""Issue 15's speed table: each row a ratio of two commands timed side by side in one run.
 
-    python bench/speed.py ../shared/data [--size 100] [--html-pages 60] [--jsonl-size 1000]
+    python bench/speed.py ../shared/data [--files 5000] [--big-mb 24] [--html-pages 40] [--repeat 3]
 
-Builds a corpus by repeating the development texts to about ``--size`` MB (a folder of .txt
-files and one JSONL file, in a temporary folder) and measures, in one run:
-
-- loading the rules and building the screen, once per process;
-- library throughput, single process (MB/s, documents/s);
-- CLI throughput on the folder and on the JSONL file with ``-j 1`` and ``-j 2``, their ratios,
-  and the peak resident memory of the largest process (``--jsonl-size 1000``: also a 1 GB
-  JSONL file, default jobs);
-- start-up of ``boilerstrip --version``;
-- HTML: the rules' time as a share of trafilatura's extraction time;
-- a pathological input (short lines that all look like boilerplate) at 1x and 2x size.
+Every row times boilerstrip and a baseline that does the least the same job must do (import the
+CLI's libraries; lower-case and split the text; read and write each file; parse and re-serialise
+each record; extract each page with trafilatura and write it), best of ``--repeat`` runs each,
+alternating, and prints their ratio beside the target. CLI rows run real subprocesses, so they
+include start-up, as a user's run does. Peak memory is the largest process's maximum RSS.
 
 These machines are noisy: compare figures from one run, not across runs.
 """
@@ -20,6 +14,7 @@ These machines are noisy: compare figures from one run, not across runs.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import subprocess
 import sys
@@ -28,133 +23,250 @@ import time
 from pathlib import Path
 
 from boilerstrip import clean, compile_rules
-from boilerstrip.sources import read_document
 
 BIN = Path(sys.executable).parent
+PROBE = (
+    "import resource, subprocess, sys, time\n"
+    "stdin = open(sys.argv[1], 'rb') if sys.argv[1] != '-' else subprocess.DEVNULL\n"
+    "start = time.perf_counter()\n"
+    "done = subprocess.run(sys.argv[2:], stdin=stdin, stdout=subprocess.DEVNULL)\n"
+    "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
+)
+FOLDER_LOOP = """
+import pathlib, sys
+source, target = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+for path in sorted(source.rglob("*.txt")):
+    out = target / path.relative_to(source)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+"""
+JSONL_LOOP = """
+import json, sys
+with open(sys.argv[1], encoding="utf-8") as lines, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for line in lines:
+        out.write(json.dumps(json.loads(line), ensure_ascii=False) + "\\n")
+"""
+HTML_LOOP = """
+import pathlib, sys, trafilatura
+target = pathlib.Path(sys.argv[1])
+for name in sys.argv[2:]:
+    page = pathlib.Path(name)
+    text = trafilatura.extract(page.read_bytes()) or ""
+    (target / (page.stem + ".txt")).write_text(text, encoding="utf-8")
+"""
 
 
 def texts_of(data: Path) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted(data.glob("*/text/*/*.txt"))]
 
 
-def build_corpus(texts: list[str], megabytes: float, folder: Path) -> tuple[Path, Path, int, int]:
-    """A folder of .txt files and a JSONL file, each about ``megabytes`` of text."""
-    tree = folder / "tree"
-    tree.mkdir()
-    jsonl = folder / "corpus.jsonl"
-    target = megabytes * 1e6
-    size = count = 0
-    with open(jsonl, "w", encoding="utf-8") as out:
-        while size < target:
-            for text in texts:
-                sub = tree / f"{count // 1000:04d}"
-                sub.mkdir(exist_ok=True)
-                (sub / f"{count:07d}.txt").write_text(text, encoding="utf-8")
-                out.write(json.dumps({"id": count, "text": text}, ensure_ascii=False) + "\n")
-                size += len(text.encode("utf-8"))
-                count += 1
-                if size >= target:
-                    break
-    return tree, jsonl, size, count
-
-
-def write_jsonl(texts: list[str], megabytes: float, path: Path) -> int:
-    """A JSONL file of about ``megabytes`` (its size in bytes), for the memory check alone."""
-    lines = [(json.dumps({"id": n, "text": text}, ensure_ascii=False) + "\n").encode() for n, text in enumerate(texts)]
-    size = 0
-    with open(path, "wb") as out:
-        while size < megabytes * 1e6:
-            for line in lines:
-                out.write(line)
-                size += len(line)
-    return size
-
-
-def timed(function) -> float:
-    start = time.perf_counter()
-    function()
-    return time.perf_counter() - start
-
-
-def run_cli(*args: str) -> tuple[float, int]:
-    """Seconds and peak RSS (kB) of the largest process of one CLI run."""
-    probe = (
-        "import resource, subprocess, sys, time\n"
-        "start = time.perf_counter()\n"
-        "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
-        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
-    )
-    output = subprocess.run([sys.executable, "-c", probe, str(BIN / "boilerstrip"), *args], capture_output=True, text=True, check=True)
+def run(command: list[str], stdin: Path | None = None) -> tuple[float, int]:
+    """Seconds and peak RSS (kB) of one subprocess run, measured from a small probe process."""
+    probe = [sys.executable, "-c", PROBE, str(stdin or "-"), *command]
+    output = subprocess.run(probe, capture_output=True, text=True, check=True)
     seconds, rss, code = output.stdout.split()
-    if code not in ("0", "2"):
-        raise SystemExit(f"boilerstrip {' '.join(args)} exited {code}")
+    if code not in ("0", "1"):
+        raise SystemExit(f"{' '.join(command)} exited {code}")
     return float(seconds), int(rss)
+
+
+def boilerstrip(*args: str) -> list[str]:
+    return [str(BIN / "boilerstrip"), *args]
+
+
+def python(script: str, *args: str) -> list[str]:
+    return [sys.executable, "-c", script, *args]
+
+
+def side_by_side(first, second, repeat: int) -> tuple[tuple[float, int], tuple[float, int]]:
+    """Best (seconds, RSS of that run) of each of two thunks, run alternately."""
+    firsts, seconds = [], []
+    for _ in range(repeat):
+        firsts.append(first())
+        seconds.append(second())
+    return min(firsts), min(seconds)
+
+
+def best(function, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def write_tree(texts: list[str], folder: Path) -> None:
+    for number, text in enumerate(texts):
+        path = folder / f"{number // 1000:04d}" / f"{number:07d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def until(texts: list[str], megabytes: float) -> list[str]:
+    """Texts in turn until they hold ``megabytes`` of UTF-8."""
+    chosen, size = [], 0
+    for text in itertools.cycle(texts):
+        chosen.append(text)
+        size += len(text.encode("utf-8"))
+        if size >= megabytes * 1e6:
+            return chosen
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("data", type=Path, help="the shared data folder (scrapinghub/, trafilatura/)")
-    parser.add_argument("--size", type=float, default=100, help="corpus size in MB (default 100)")
-    parser.add_argument("--html-pages", type=int, default=60, help="HTML pages for the extraction overhead")
-    parser.add_argument("--jsonl-size", type=float, default=0, help="also clean a JSONL file of this many MB (memory check)")
+    parser.add_argument("data", type=Path, help="the shared data folder")
+    parser.add_argument("--files", type=int, default=5000, help="files and JSONL records (default 5000)")
+    parser.add_argument("--big-mb", type=float, default=24, help="size of the one big document (default 24)")
+    parser.add_argument("--html-pages", type=int, default=40, help="HTML pages (default 40)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each command; the best counts")
     options = parser.parse_args()
-
+    repeat = options.repeat
     texts = texts_of(options.data)
-    rows: list[tuple[str, str]] = []
-    rules = None
+    rows: list[tuple[str, str, str, str]] = []
 
-    def set_up() -> None:
-        nonlocal rules
+    def row(measure: str, ratio: float, target: str, detail: str) -> None:
+        rows.append((measure, f"{ratio:.2f}x", target, detail))
+        print(f"{measure}: {ratio:.2f}x (target {target}; {detail})", file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        two_lines = scratch / "two-lines.txt"
+        two_lines.write_text("Foto: dpa\nA sentence of the article stays.\n", encoding="utf-8")
+        ours, base = side_by_side(
+            lambda: run(boilerstrip("clean"), stdin=two_lines), lambda: run(python("import click, rich")), max(repeat, 5)
+        )
+        row(
+            "start-up: `clean` on two lines of stdin / `import click, rich`",
+            ours[0] / base[0],
+            "≤ 2.5x",
+            f"{ours[0] * 1000:.0f} ms / {base[0] * 1000:.0f} ms",
+        )
+
         rules = compile_rules()
-        clean(texts[0], rules)  # builds the screen on first use
+        clean(texts[0], rules)
+        megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+        ours_s, base_s = (
+            best(lambda: [clean(t, rules) for t in texts], repeat),
+            best(lambda: [t.lower().splitlines() for t in texts], repeat),
+        )
+        row(
+            f"library `clean()` over {len(texts):,} development texts / `lower().splitlines()`",
+            ours_s / base_s,
+            "≤ 3x",
+            f"{megabytes:.1f} MB, {megabytes / ours_s:.1f} MB/s",
+        )
 
-    rows.append(("rules: load and build the screen", f"{timed(set_up) * 1000:.0f} ms, once per process"))
-    with tempfile.TemporaryDirectory() as scratch:
-        tree, jsonl, size, count = build_corpus(texts, options.size, Path(scratch))
-        mb = size / 1e6
-        rows.append(("corpus", f"{mb:.1f} MB of text, {count:,} documents"))
+        files = list(itertools.islice(itertools.cycle(texts), options.files))
+        tree = scratch / "tree"
+        write_tree(files, tree)
+        corpus = scratch / "corpus.jsonl"
+        with open(corpus, "w", encoding="utf-8") as out:
+            out.writelines(json.dumps({"id": n, "text": t}, ensure_ascii=False) + "\n" for n, t in enumerate(files))
+        outputs = itertools.count()
 
-        documents = [p.read_text(encoding="utf-8") for p in sorted(tree.rglob("*.txt"))]
-        seconds = timed(lambda: [clean(text, rules) for text in documents])
-        rows.append(("library, 1 process", f"{mb / seconds:.1f} MB/s, {count / seconds:,.0f} docs/s"))
+        def fresh() -> str:
+            return str(scratch / f"out{next(outputs)}")
 
-        one, rss_one = run_cli("clean", str(tree), "-o", str(Path(scratch) / "out1"), "-j", "1", "-q")
-        two, rss_two = run_cli("clean", str(tree), "-o", str(Path(scratch) / "out2"), "-j", "2", "-q")
-        rows.append(("CLI folder -j 1", f"{mb / one:.1f} MB/s, {count / one:,.0f} docs/s, peak RSS {rss_one / 1024:.0f} MB"))
-        rows.append(("CLI folder -j 2", f"{mb / two:.1f} MB/s, {count / two:,.0f} docs/s, peak RSS {rss_two / 1024:.0f} MB"))
-        rows.append(("folder: -j 2 / -j 1", f"{one / two:.2f}x"))
-        jsonl_mb = jsonl.stat().st_size / 1e6
-        one, rss_one = run_cli("clean", str(jsonl), "-o", str(Path(scratch) / "out3"), "-j", "1", "-q")
-        two, rss_two = run_cli("clean", str(jsonl), "-o", str(Path(scratch) / "out4"), "-j", "2", "-q")
-        rows.append(("CLI JSONL -j 1", f"{jsonl_mb / one:.1f} MB/s of JSONL, peak RSS {rss_one / 1024:.0f} MB"))
-        rows.append(("CLI JSONL -j 2", f"{jsonl_mb / two:.1f} MB/s of JSONL, peak RSS {rss_two / 1024:.0f} MB"))
-        rows.append(("JSONL: -j 2 / -j 1", f"{one / two:.2f}x"))
+        one, base = side_by_side(
+            lambda: run(boilerstrip("clean", str(tree), "-o", fresh(), "-j", "1", "-q")),
+            lambda: run(python(FOLDER_LOOP, str(tree), fresh())),
+            repeat,
+        )
+        row(
+            f"folder `-j 1`, {len(files):,} files / a loop reading and writing each",
+            one[0] / base[0],
+            "≤ 4x",
+            f"{one[0]:.2f} s / {base[0]:.2f} s",
+        )
+        jsonl_one, base = side_by_side(
+            lambda: run(boilerstrip("clean", str(corpus), "-o", fresh() + ".jsonl", "-j", "1", "-q")),
+            lambda: run(python(JSONL_LOOP, str(corpus), fresh())),
+            repeat,
+        )
+        row(
+            f"JSONL `-j 1`, {len(files):,} records / a loop parsing and re-serialising each",
+            jsonl_one[0] / base[0],
+            "≤ 2.5x",
+            f"{jsonl_one[0]:.2f} s / {base[0]:.2f} s",
+        )
+        one, two = side_by_side(
+            lambda: run(boilerstrip("clean", str(tree), "-o", fresh(), "-j", "1", "-q")),
+            lambda: run(boilerstrip("clean", str(tree), "-o", fresh(), "-j", "2", "-q")),
+            repeat,
+        )
+        row("folder: `-j 2` speed-up over `-j 1`", one[0] / two[0], "≥ 1.7x", f"{one[0]:.2f} s / {two[0]:.2f} s")
+        one, two = side_by_side(
+            lambda: run(boilerstrip("clean", str(corpus), "-o", fresh() + ".jsonl", "-j", "1", "-q")),
+            lambda: run(boilerstrip("clean", str(corpus), "-o", fresh() + ".jsonl", "-j", "2", "-q")),
+            repeat,
+        )
+        row("JSONL: `-j 2` speed-up over `-j 1`", one[0] / two[0], "≥ 1.7x", f"{one[0]:.2f} s / {two[0]:.2f} s")
 
-    if options.jsonl_size:
-        with tempfile.TemporaryDirectory() as scratch:
-            big = Path(scratch) / "big.jsonl"
-            size = write_jsonl(texts, options.jsonl_size, big)
-            seconds, rss = run_cli("clean", str(big), "-o", str(Path(scratch) / "out"), "-q")
-            rows.append((f"CLI JSONL {size / 1e6:,.0f} MB, default jobs", f"{size / 1e6 / seconds:.1f} MB/s, peak RSS {rss / 1024:.0f} MB"))
+        pieces = until(texts, options.big_mb)
+        big = scratch / "big.txt"
+        big.write_text("\n".join(pieces), encoding="utf-8")
+        big_mb = big.stat().st_size / 1e6
+        many = scratch / "many"
+        write_tree(pieces, many)
+        whole, split = side_by_side(
+            lambda: run(boilerstrip("clean", str(big), "-o", fresh() + ".txt", "-j", "1", "-q")),
+            lambda: run(boilerstrip("clean", str(many), "-o", fresh(), "-j", "1", "-q")),
+            repeat,
+        )
+        row(
+            f"one {big_mb:.0f} MB document: s/MB / the same text as {len(pieces):,} files",
+            whole[0] / split[0],
+            "≤ 1.2x",
+            f"{whole[0]:.2f} s / {split[0]:.2f} s",
+        )
+        rss_mb = whole[1] / 1024
+        rows.append(
+            (
+                f"one {big_mb:.0f} MB document: peak RSS",
+                f"{rss_mb:.0f} MB",
+                f"≤ {2 * big_mb * 1e6 / 2**20 + 64:.0f} MB",
+                f"{rss_mb / (big_mb * 1e6 / 2**20):.1f}x the document; 2x the document + 64 MiB",
+            )
+        )
+        default_jobs = run(boilerstrip("clean", str(big), "-o", fresh() + ".txt", "-q"))
+        row(
+            f"one {big_mb:.0f} MB document: default jobs speed-up over `-j 1`",
+            whole[0] / default_jobs[0],
+            "> 1x",
+            f"{whole[0]:.2f} s / {default_jobs[0]:.2f} s",
+        )
 
-    starts = [run_cli("--version")[0] for _ in range(10)]
-    rows.append(("start-up, boilerstrip --version", f"{min(starts) * 1000:.0f} ms best of 10, {sorted(starts)[5] * 1000:.0f} ms median"))
+        pages = sorted(options.data.glob("*/html/*"))[:: max(1, len(list(options.data.glob("*/html/*"))) // options.html_pages)]
+        pages = pages[: options.html_pages]
+        html = scratch / "html"
+        html.mkdir()
+        for page in pages:
+            (html / f"{page.parent.parent.name}-{page.name}").write_bytes(page.read_bytes())
+        copies = sorted(str(p) for p in html.iterdir())
 
-    pages = sorted(options.data.glob("scrapinghub/html/*"))[: options.html_pages]
-    extracted = []
-    extraction = timed(lambda: extracted.extend(read_document(str(page), "html").text for page in pages))
-    cleaning = timed(lambda: [clean(text, rules) for text in extracted])
-    rows.append(("HTML: rules / extraction time", f"{cleaning / extraction:.1%} ({len(pages)} pages)"))
+        def html_target() -> str:
+            folder = Path(fresh())
+            folder.mkdir()
+            return str(folder)
 
-    line = "Foto: dpa\n"
-    small = line * 100_000
-    first = timed(lambda: clean(small, rules))
-    second = timed(lambda: clean(small * 2, rules))
-    rows.append(("pathological 100,000 boilerplate lines", f"{first:.2f} s; 2x size {second:.2f} s; ratio {second / first:.2f}"))
+        ours, base = side_by_side(
+            lambda: run(boilerstrip("clean", str(html), "--input-format", "html", "-o", html_target(), "-j", "1", "-q")),
+            lambda: run(python(HTML_LOOP, html_target(), *copies)),
+            repeat,
+        )
+        row(
+            f"HTML mode, {len(pages)} pages / a loop of `trafilatura.extract` and write",
+            ours[0] / base[0],
+            "≤ 1.05x",
+            f"{ours[0]:.2f} s / {base[0]:.2f} s",
+        )
 
-    width = max(len(name) for name, _ in rows)
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    print(f"| {'measure':<{widths[0]}} | {'now':<{widths[1]}} | {'target':<{widths[2]}} | detail |")
+    print(f"|{'-' * (widths[0] + 2)}|{'-' * (widths[1] + 2)}|{'-' * (widths[2] + 2)}|---|")
+    for measure, now, target, detail in rows:
+        print(f"| {measure:<{widths[0]}} | {now:<{widths[1]}} | {target:<{widths[2]}} | {detail} |")
 
 
 if __name__ == "__main__":
