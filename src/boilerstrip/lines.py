@@ -80,7 +80,7 @@ def _stressed(found: re.Match[str]) -> str:
 
 
 def split_lines(text: str, offset: int = 0, number: int = 1) -> list[Line]:
-    """Split on ``\\n`` only, so ``\\r\\n`` stays one ending and form feeds or U+2028 stay text.
+    """Split on ``\n`` only, so ``\r\n`` stays one ending and form feeds or U+2028 stay text.
 
     ``str.splitlines`` would break on a dozen other characters and lose which ending a line had;
     the output must give back every character as it came. ``text`` may be a stretch of a
@@ -91,23 +91,23 @@ def split_lines(text: str, offset: int = 0, number: int = 1) -> list[Line]:
     parts = text.split("\n")
     tail = parts.pop()  # after the last line break: a last line without an ending, or nothing
     for index, part in enumerate(parts, number):
-        size = len(part)
         if part.endswith("\r"):
-            append(Line(index, part[:-1], "\r\n", offset, *words_and_key(part[:-1])))
+            body = part[:-1]
+            append(Line(index, body, "\r\n", offset, word_count(body)))
         else:
-            append(Line(index, part, "\n", offset, *words_and_key(part)))
-        offset += size + 1
+            append(Line(index, part, "\n", offset, word_count(part)))
+        offset += len(part) + 1
     if tail:
-        append(Line(number + len(parts), tail, "", offset, *words_and_key(tail)))
+        append(Line(number + len(parts), tail, "", offset, word_count(tail)))
     return lines
 
 
-def words_and_key(body: str) -> tuple[int, str]:
-    """A line's word count and ``match_text``, the usual line's without splitting it."""
-    if _usual(body):
-        return body.count(" ") + 1, body
-    tokens = body.split()
-    return len(tokens), _joined(tokens)
+def word_count(body: str) -> int:
+    """``len(body.split())``, without building the words of a usual line: one whose only
+    whitespace is single spaces between words (``isprintable`` rules out every other one)."""
+    if body.isprintable() and "  " not in body and body[:1] != " " and body[-1:] != " ":
+        return body.count(" ") + 1 if body else 0
+    return len(body.split())
 
 
 def key_of(body: str) -> str:

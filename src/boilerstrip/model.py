@@ -26,8 +26,6 @@ class Line:
     """Character offset of the line's first character in the input."""
     words: int
     """Whitespace-separated tokens: cheap, and good enough to tell a heading from a paragraph."""
-    key: str
-    """What rules see of the line (``lines.match_text``), computed once with ``words``."""
 
     @property
     def is_blank(self) -> bool:
