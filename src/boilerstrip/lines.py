@@ -40,8 +40,9 @@ _MARKED_LINE = re.compile("\n" + _BLOCK_MARKERS.pattern)
 where ``^`` under ``re.MULTILINE`` is tried at every character (four times slower on prose)."""
 _LINK = re.compile(r'\[([^\]\n]*)(\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+"[^"\n]*")?\))')
 """``[text](url)``: the text is kept, the brackets and the address are markup (an image's ``!`` stays)."""
-_EMPHASIS = re.compile(r"\*\*|__|\*")
-"""``**bold**``, ``__bold__`` and the stars of ``*italic*`` (``_stressed`` tells them from a lone star)."""
+_STARS = re.compile(r"\*\*?")
+"""``**bold**`` and the stars of ``*italic*`` (``_stressed`` tells them from a lone star); the
+underscores of ``__bold__`` are replaced as a string, twice as fast as one regex for both."""
 
 
 def unmarked(text: str) -> str:
@@ -53,9 +54,9 @@ def unmarked(text: str) -> str:
         text = _blanked(first) + text[first.end() :]
     if "](" in text:
         text = _LINK.sub(lambda found: " " + found[1] + " " * len(found[2]), text)
-    if "*" in text or "__" in text:
-        text = _EMPHASIS.sub(_stressed, text)
-    return text
+    if "*" in text:
+        text = _STARS.sub(_stressed, text)
+    return text.replace("__", "  ")
 
 
 def _blanked(found: re.Match[str]) -> str:
@@ -67,7 +68,7 @@ def _blanked_after_break(found: re.Match[str]) -> str:
 
 
 def _stressed(found: re.Match[str]) -> str:
-    """A pair of stars or underscores is markup; so is one star that opens (``*word``) or closes
+    """A pair of stars is markup; so is one star that opens (``*word``) or closes
     (``word*``) an emphasis, but not a lone one (``Comment *``) or one inside a word (``x*y``)."""
     if len(found[0]) == 2:
         return "  "
