@@ -60,7 +60,8 @@ def test_a_full_disk_keeps_the_original_names_the_file_and_exits_2(tmp_path, mon
     article.write_text(before, encoding="utf-8")
     result = CliRunner().invoke(cli, ["clean", str(article), "--in-place", "-j", "1"])
     assert result.exit_code == 2
-    assert f"{article}: cannot write (No space left on device)" in result.stderr
+    spool = f"{article}: cannot write a spool of its cleaned records (No space left on device); TMPDIR sets where"
+    assert (spool if jsonl else f"{article}: cannot write (No space left on device)") in result.stderr.splitlines()
     assert article.read_text(encoding="utf-8") == before
     assert [p.name for p in tmp_path.iterdir()] == [article.name]  # no temporary left behind
 
@@ -90,7 +91,12 @@ def test_an_io_error_on_write_or_rename_keeps_every_input_and_leaves_no_temporar
         (tmp_path / name).write_text(before, encoding="utf-8")
     result = CliRunner().invoke(cli, ["clean", *(str(tmp_path / name) for name in names), "--in-place", "-j", "1", "-q"])
     assert result.exit_code == 2
-    assert [line for line in result.stderr.splitlines()] == [f"{tmp_path / name}: cannot write (Input/output error)" for name in names]
+    failed = (
+        "cannot write a spool of its cleaned records (Input/output error); TMPDIR sets where"
+        if jsonl and fault == "write"
+        else "cannot write (Input/output error)"
+    )
+    assert result.stderr.splitlines() == [f"{tmp_path / name}: {failed}" for name in names]
     assert all((tmp_path / name).read_text(encoding="utf-8") == before for name in names), "every input as it was"
     assert sorted(p.name for p in tmp_path.iterdir()) == names, "no temporary left behind"
 
@@ -179,3 +185,42 @@ def test_a_file_over_the_size_limit_is_copied_unchanged_or_left_and_the_rest_cle
     assert (folder / "big.txt").read_text(encoding="utf-8") == big
     to_stdout = CliRunner().invoke(cli, ["clean", str(folder / "big.txt"), "--max-size", "1"])
     assert to_stdout.exit_code == 2 and "(--max-size); not cleaned, not written" in to_stdout.output
+
+
+def a_finished_process_id() -> int:
+    """The id of a process that has exited: what a run killed outright leaves in its files' names."""
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    return int(done.stdout)
+
+
+def test_the_next_run_on_an_output_removes_what_a_killed_run_left_and_nothing_else(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    dead, alive = a_finished_process_id(), os.getpid()
+    left = out / f".seed.txt.{dead}.8812734.0.tmp"  # a run killed with SIGKILL mid-write
+    live = out / f".seed.txt.{alive}.8812735.0.tmp"  # a run writing there now
+    mine = out / ".notes.1.2.tmp"  # the user's, not named as ours
+    for path in (left, live, mine):
+        path.write_text("half", encoding="utf-8")
+    (tmp_path / "seed.txt").write_text(DIRTY, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["clean", str(tmp_path / "seed.txt"), "-o", f"{out}/", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert (out / "seed.txt").read_text(encoding="utf-8") == CLEANED
+    assert not left.exists()
+    assert live.read_text(encoding="utf-8") == mine.read_text(encoding="utf-8") == "half"
+
+
+def test_spools_a_killed_run_left_are_removed_by_the_next_jsonl_run(tmp_path, monkeypatch):
+    spools = tmp_path / "spools"
+    spools.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(spools))
+    left = spools / f"boilerstrip-{a_finished_process_id()}-x1y2.jsonl"
+    live = spools / f"boilerstrip-{os.getpid()}-x1y3.jsonl"
+    for path in (left, live):
+        path.write_text("{}\n", encoding="utf-8")
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text((json.dumps({"text": DIRTY}) + "\n") * 2, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["clean", str(corpus), "-o", f"{tmp_path / 'out'}/", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8") == (json.dumps({"text": CLEANED}) + "\n") * 2
+    assert sorted(p.name for p in spools.iterdir()) == [live.name]

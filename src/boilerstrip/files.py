@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import stat
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -303,7 +304,8 @@ def _create_beside(path: str) -> tuple[int, str]:
     file gets (0o666 less the umask). A file per document: the fewer system calls the better,
     so the folder is only made when the file cannot be."""
     folder = os.path.dirname(path) or "."
-    prefix = os.path.join(folder, f".{_shortened(os.path.basename(path))}.")
+    _sweep_once(folder, _LEFTOVER_TEMPORARY)
+    prefix = os.path.join(folder, f".{_shortened(os.path.basename(path))}.{os.getpid()}.")
     for attempt in range(TEMPORARY_ATTEMPTS):
         temporary = f"{prefix}{time.monotonic_ns()}.{attempt}.tmp"
         try:
@@ -317,7 +319,52 @@ def _create_beside(path: str) -> tuple[int, str]:
 
 TEMPORARY_ATTEMPTS = 100
 TEMPORARY_STEM_BYTES = 180
-"""A file name may take 255 bytes; the temporary's adds some 30 to the name it is for."""
+"""A file name may take 255 bytes; the temporary's adds some 40 to the name it is for."""
+_LEFTOVER_TEMPORARY = re.compile(r"\..+\.(\d+)\.\d+\.\d+\.tmp", re.DOTALL)
+"""``.NAME.PID.CLOCK.ATTEMPT.tmp``: a temporary of ``_create_beside``, and the process writing it."""
+_LEFTOVER_SPOOL = re.compile(r"boilerstrip-(\d+)-.+\.jsonl", re.DOTALL)
+"""A JSONL chunk's spool (``write_spool``), and the process that wrote it."""
+_swept: set[tuple[str, re.Pattern[str]]] = set()
+
+
+def write_spool(data: bytes) -> str:
+    """``data`` in a new temporary file (every byte, or an exception and no file): a worker's
+    cleaned JSONL chunk, which the main process appends to the output and removes."""
+    folder = tempfile.gettempdir()
+    _sweep_once(folder, _LEFTOVER_SPOOL)
+    descriptor, path = tempfile.mkstemp(prefix=f"boilerstrip-{os.getpid()}-", suffix=".jsonl", dir=folder)
+    try:
+        with io.BufferedWriter(FileIO(descriptor, "wb")) as spool:  # a short write is retried, a full disk raises
+            spool.write(data)
+    except BaseException:  # a full disk, or told to stop: no spool is left behind
+        os.unlink(path)
+        raise
+    return path
+
+
+def _sweep_once(folder: str, leftover: re.Pattern[str]) -> None:
+    """Remove what a run killed outright (SIGKILL, a power cut) left in ``folder``: files named as
+    ours whose writing process no longer runs. Once per folder and process, before it writes
+    there; a live run's files (its process runs) are never touched."""
+    if (folder, leftover) in _swept:
+        return
+    _swept.add((folder, leftover))
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            found = leftover.fullmatch(entry.name)
+            if found and not _running(int(found[1])) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process, or not a process id: not ours to judge
+    return True
 
 
 def _shortened(name: str) -> str:

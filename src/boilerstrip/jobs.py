@@ -7,13 +7,11 @@ state of ours: the compiled rules come from ``compile_rules``' cache, filled onc
 from __future__ import annotations
 
 import gzip
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .engine import clean
-from .files import AtomicFile, NotReplaceable, is_gzip_name, replaceable, write_atomic
+from .files import AtomicFile, NotReplaceable, is_gzip_name, replaceable, write_atomic, write_spool
 from .index import compile_rules
 from .jsonl import Chunk, RecordError, locate, split_ending
 from .model import Result
@@ -207,13 +205,11 @@ def clean_chunk(unit: ChunkUnit, options: RunOptions) -> Done:
             kept.append(record.replaced(result.text) + ending)
     if options.action.writes:
         if unit.spool:
-            descriptor, done.spooled = tempfile.mkstemp(prefix="boilerstrip-", suffix=".jsonl")
             try:
-                with os.fdopen(descriptor, "wb", buffering=0) as spool:
-                    spool.write(b"".join(kept))
-            except BaseException:  # a full disk, or told to stop: no spool is left behind
-                os.unlink(done.spooled)
-                raise
+                done.spooled = write_spool(b"".join(kept))
+            except OSError as error:
+                done.whole = False
+                return done.fail(f"{unit.name}: cannot write a spool of its cleaned records ({error.strerror or error}); TMPDIR sets where")
         else:
             done.output = b"".join(kept)
     return done
