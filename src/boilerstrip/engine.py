@@ -289,5 +289,8 @@ def _covers_line(text: str, spans: list[tuple[int, int, Rule]]) -> bool:
 
 def _line_removal(lines: list[Line], run: tuple[int, int, _Mark]) -> Removal:
     first, last, mark = lines[run[0]], lines[run[1]], run[2]
-    text = "".join(line.text + line.ending for line in lines[run[0] : run[1] + 1])
+    if first is last:  # most runs are one line: no join
+        text = first.text + first.ending
+    else:
+        text = "".join(line.text + line.ending for line in lines[run[0] : run[1] + 1])
     return Removal(first.number, last.number, first.offset, last.end, text, mark.rule.id, mark.context)
