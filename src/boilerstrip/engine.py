@@ -21,6 +21,9 @@ KICKER_WORDS = 8
 """A kicker ("Krieg in der Ukraine") above a related-links heading is shorter still."""
 MAX_CONTEXT_RUN = 4
 """Longer runs of short lines are lists or verse; neighbours say too little about them."""
+SENTENCE_WORDS = 5
+"""Fewer words ending in a full stop are a label ("Alle Rechte vorbehalten."), not a sentence."""
+CLOSING_QUOTES = "\"'”’»«)"
 MIN_ARTICLE_WORDS = 150
 """An ``end`` block (comments) only runs to the end after this many words of prose (lines of more
 than ``SHORT_WORDS`` words), an article's worth: a comment count or link above the article (a
@@ -186,7 +189,7 @@ def _settle_run(lines, marks, weak, run, above, below, at_end: bool, at_start: b
     if len(run) > MAX_CONTEXT_RUN:
         return
     weak_rule = next((weak[i] for i in run if i in weak), None)
-    if above and (below or at_end):
+    if above and (below or (at_end and not _article_goes_on(lines, run, above))):
         rule = weak_rule or (below or above).rule
         for index in run:
             marks[index] = _Mark(weak.get(index, rule), context=index not in weak)
@@ -202,6 +205,16 @@ def _settle_run(lines, marks, weak, run, above, below, at_end: bool, at_start: b
 
 def _is_kicker(line: Line) -> bool:
     return line.words <= KICKER_WORDS and not line.text.rstrip().endswith((".", "!", "?"))
+
+
+def _article_goes_on(lines: list[Line], run: list[int], above: _Mark) -> bool:
+    """At the end of a text, a sentence after a line that stands inside articles (a photo credit
+    under the last image) is the article's last sentence: the credit goes alone."""
+    return above.rule.in_article and any(_reads_as_sentence(lines[index]) for index in run)
+
+
+def _reads_as_sentence(line: Line) -> bool:
+    return line.words >= SENTENCE_WORDS and line.text.rstrip().rstrip(CLOSING_QUOTES).endswith((".", "!", "?", "…"))
 
 
 def _absorb_blank_lines(lines: list[Line], marks: list[_Mark | None]) -> None:

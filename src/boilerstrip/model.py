@@ -66,6 +66,9 @@ class Rule:
     case_sensitive: bool = False
     weak: bool = False
     """A weak line is boilerplate only when its neighbours are: a lone "Newsletter" can be a heading."""
+    in_article: bool = False
+    """Line rules: such a line stands inside articles (an image's credit, an ad label), so at the
+    document's end the short lines after it are the article going on, not a footer to take along."""
     extent: str = "short"
     """Blocks only: ``short`` takes the short lines that follow, ``end`` the rest of the document."""
     max_lines: int = 12

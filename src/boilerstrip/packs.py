@@ -61,11 +61,13 @@ _FIELDS = {
     "max_lines",
     "max_words",
     "weak",
+    "in_article",
 }
 _BLOCK_ONLY = {"extent", "max_lines", "max_words"}
 _OPTIONS = (
     ("case_sensitive", bool, None),
     ("weak", bool, None),
+    ("in_article", bool, None),
     ("extent", str, lambda value: value in EXTENTS),
     ("max_lines", int, lambda value: value > 0),
     ("max_words", int, lambda value: value > 0),
@@ -188,8 +190,9 @@ def _check_fields(entry: dict, rule_id: str, fail) -> None:
         raise fail("kind", f"must be one of {', '.join(KINDS)}")
     if kind != "block" and _BLOCK_ONLY & set(entry):
         raise fail(sorted(_BLOCK_ONLY & set(entry))[0], "only block rules have it")
-    if entry.get("weak") and kind != "line":
-        raise fail("weak", "only line rules can be weak")
+    for line_only in ("weak", "in_article"):
+        if entry.get(line_only) and kind != "line":
+            raise fail(line_only, "only line rules have it")
     if not isinstance(entry["description"], str) or not entry["description"].strip():
         raise fail("description", "must be a non-empty string")
 
