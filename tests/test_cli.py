@@ -214,7 +214,20 @@ def test_jsonl_on_stdin_is_cleaned_as_records_and_checked_with_record_locations(
     assert cleaned.exit_code == 0
     assert json.loads(cleaned.stdout) == {**record, "text": CLEAN_TEXT}, "only the text field is cleaned"
     checked = run("check", input=json.dumps(record) + "\n")
-    assert checked.stdout.splitlines() == ["-:1:2: credit.photo-label Foto: dpa"]
+    assert checked.stdout.splitlines() == ["-:1:2: [text] credit.photo-label Foto: dpa"]
+
+
+def test_jsonl_findings_name_record_field_and_line_in_every_format(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    records = [{"body": CLEAN_TEXT}, {"body": CLEAN_TEXT + "Foto: dpa\n"}]
+    corpus.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    line = CLEAN_TEXT.count("\n") + 1
+    text = run("check", "--field", "body", str(corpus))
+    assert text.stdout.splitlines() == [f"{corpus}:2:{line}: [body] credit.photo-label Foto: dpa"]
+    (finding,) = json.loads(run("check", "--field", "body", "--format", "json", str(corpus)).stdout)
+    assert (finding["path"], finding["record"], finding["field"], finding["line"]) == (str(corpus), 2, "body", line)
+    github = run("check", "--field", "body", "--format", "github", str(corpus)).stdout
+    assert github.startswith(f"::warning file={str(corpus).replace(':', '%3A')},line=2,title=credit.photo-label::[body line {line}] ")
 
 
 def test_stdin_filename_gives_stdin_its_kind_and_its_name_in_messages():
@@ -224,7 +237,7 @@ def test_stdin_filename_gives_stdin_its_kind_and_its_name_in_messages():
     ]
     line = json.dumps({"text": text}) + "\n"
     named = run("check", "--stdin-filename", "corpus.jsonl", input=line)
-    assert named.stdout.splitlines() == ["corpus.jsonl:1:2: credit.photo-label Foto: dpa"]
+    assert named.stdout.splitlines() == ["corpus.jsonl:1:2: [text] credit.photo-label Foto: dpa"]
     as_text = run("check", "--stdin-filename", "corpus.txt", input=line)
     assert (as_text.exit_code, as_text.stdout) == (0, ""), "the name decides: as text, the record is one line, no credit"
 
@@ -271,7 +284,8 @@ def test_every_run_setting_has_a_config_key_and_config_shows_where_each_came_fro
     result = run("check", corpus, "--config", settings_file)
     assert result.exit_code == 1
     (finding,) = json.loads(result.stdout)
-    assert (finding["path"], finding["rule"]) == (f"{corpus}:1", "credit.photo-label"), "field and format from the file"
+    where = (finding["path"], finding["record"], finding["field"], finding["rule"])
+    assert where == (str(corpus), 1, "body", "credit.photo-label"), "field and format from the file"
     assert json.loads(run("check", corpus, "--config", settings_file, "--format", "json", "--field", "text").stdout) == []
     shown = run("config", "--config", settings_file, "--lang", "de").stdout.splitlines()
     assert f'field = "body"  # {settings_file}' in shown

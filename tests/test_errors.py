@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from boilerstrip import clean
 from boilerstrip.cli import cli
 from boilerstrip.config import settings
-from boilerstrip.report import findings_github
+from boilerstrip.report import Place, findings_github
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 DIRTY = (SEEDS / "zeit-ukraine-talks.txt").read_text(encoding="utf-8")
@@ -68,7 +68,7 @@ def test_a_file_name_near_the_length_limit_is_cleaned(tmp_path, in_place):
 
 def test_github_annotations_escape_their_properties_and_message():
     removals = clean("Body text of the article, long enough to stay.\nFoto: dpa\n").removals
-    (row,) = findings_github("dir:a,b%.txt", removals)
+    (row,) = findings_github(Place("dir:a,b%.txt"), removals)
     assert row.startswith("::warning file=dir%3Aa%2Cb%25.txt,line=2,endLine=2,title=credit.photo-label::")
     assert "\n" not in row
 

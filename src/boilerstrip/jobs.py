@@ -16,7 +16,7 @@ from .index import compile_rules
 from .jsonl import Chunk, RecordError, locate, split_ending
 from .model import Result
 from .options import Action, OutputFormat, RuleSelection, RunOptions
-from .report import Tally, finding_record, findings_github, findings_text, result_record, unified_diff
+from .report import Place, Tally, finding_record, findings_github, findings_text, result_record, unified_diff
 from .sources import InputError, Kind, TooLarge, as_document, encode, gunzip, input_error, kind_of, read_bytes
 
 
@@ -119,7 +119,7 @@ def clean_file(unit: FileUnit, options: RunOptions) -> Done:
         return done.fail(str(error))
     result = clean(document.text, _rules(unit, options))
     done.tally.count(document.text, result)
-    _report(done, document.name, document.text, result, options)
+    _report(done, Place(document.name), document.text, result, options)
     if not options.action.writes:
         return done
     if unit.target is None and options.output_format == OutputFormat.JSON:
@@ -196,7 +196,7 @@ def clean_chunk(unit: ChunkUnit, options: RunOptions) -> Done:
             continue
         result = clean(text, rules)
         done.tally.count(text, result)
-        _report(done, f"{unit.name}:{number}", text, result, options)
+        _report(done, Place(unit.name, number, options.field), text, result, options)
         if not result.changed:
             kept.append(line)
         elif not options.keep_empty and not result.text.strip():
@@ -220,16 +220,16 @@ def _rules(unit: FileUnit | ChunkUnit, options: RunOptions):
     return compile_rules(options.rules if unit.rules is None else unit.rules)
 
 
-def _report(done: Done, name: str, text: str, result: Result, options: RunOptions) -> None:
+def _report(done: Done, place: Place, text: str, result: Result, options: RunOptions) -> None:
     """The ``check`` and ``--diff`` views of one document."""
     if options.action == Action.CHECK:
         done.tally.findings += len(result.removals)
         if not options.findings:
             return
         if options.output_format == OutputFormat.JSON:
-            done.findings.extend(finding_record(name, removal) for removal in result.removals)
+            done.findings.extend(finding_record(place, removal) for removal in result.removals)
         else:
             rows = findings_github if options.output_format == OutputFormat.GITHUB else findings_text
-            done.findings.extend(rows(name, result.removals))
+            done.findings.extend(rows(place, result.removals))
     elif options.action == Action.DIFF and result.changed:
-        done.output += unified_diff(name, text, result.text).encode("utf-8", "surrogateescape")
+        done.output += unified_diff(place.document, text, result.text).encode("utf-8", "surrogateescape")

@@ -90,18 +90,49 @@ def _message(removal: Removal) -> str:
     return f"{removal.rule}{via} {preview(removal.text)}"
 
 
-def findings_text(name: str, removals: Iterable[Removal]) -> list[str]:
-    """``path:line: rule-id text`` rows, the shape editors and CI logs link to."""
-    return [f"{name}:{first_line(r)}: {_message(r)}" for r in removals if r.text.strip()]
+@dataclass(frozen=True)
+class Place:
+    """Where a document is: a file, or a field of a JSONL record (``record`` is its line in the
+    file), so a finding reads ``path:RECORD:LINE`` and still names the field it is in."""
+
+    path: str
+    record: int | None = None
+    field: str | None = None
+
+    @property
+    def document(self) -> str:
+        return self.path if self.record is None else f"{self.path}:{self.record}"
+
+    def at(self, line: int) -> str:
+        return f"{self.document}:{line}"
+
+    def within(self, line: int) -> str:
+        """What a location inside the file cannot say: the field and its line, for JSONL."""
+        return "" if self.record is None else f"[{self.field} line {line}] "
 
 
-def findings_github(name: str, removals: Iterable[Removal]) -> list[str]:
-    """GitHub Actions workflow commands, so findings show up on the pull request's diff."""
+def findings_text(place: Place, removals: Iterable[Removal]) -> list[str]:
+    """``path:line: rule-id text`` rows (``path:record:line: [field] …`` for JSONL), the shape
+    editors and CI logs link to."""
     rows = []
     for r in removals:
         if r.text.strip():
-            where = f"file={_property(name)},line={first_line(r)},endLine={r.end_line},title={_property(r.rule)}"
-            rows.append(f"::warning {where}::{_data(_message(r))}")
+            line = first_line(r)
+            field = "" if place.record is None else f"[{place.field}] "
+            rows.append(f"{place.at(line)}: {field}{_message(r)}")
+    return rows
+
+
+def findings_github(place: Place, removals: Iterable[Removal]) -> list[str]:
+    """GitHub Actions workflow commands, so findings show up on the pull request's diff: a JSONL
+    finding points at its record's line in the file."""
+    rows = []
+    for r in removals:
+        if r.text.strip():
+            line = first_line(r)
+            span = f"line={line},endLine={r.end_line}" if place.record is None else f"line={place.record}"
+            where = f"file={_property(place.path)},{span},title={_property(r.rule)}"
+            rows.append(f"::warning {where}::{_data(place.within(line) + _message(r))}")
     return rows
 
 
@@ -115,9 +146,10 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def finding_record(name: str, removal: Removal) -> dict:
+def finding_record(place: Place, removal: Removal) -> dict:
+    where = {"path": place.path} if place.record is None else {"path": place.path, "record": place.record, "field": place.field}
     return {
-        "path": name,
+        **where,
         "line": first_line(removal),
         "end_line": removal.end_line,
         "start": removal.start,
@@ -136,7 +168,7 @@ def result_record(name: str, result: Result) -> str:
         "path": name,
         "changed": result.changed,
         "text": result.text,
-        "removals": [finding_record(name, removal) for removal in result.removals],
+        "removals": [finding_record(Place(name), removal) for removal in result.removals],
     }
     return json.dumps(record, ensure_ascii=False)
 
