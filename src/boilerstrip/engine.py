@@ -7,12 +7,13 @@ nothing is rewritten, and every deletion carries the id of the rule behind it.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
 from .index import CompiledRules, Hits, compile_rules
-from .lines import HIDDEN_BREAK, has_hidden_break, split_lines, unmarked
+from .lines import HIDDEN_BREAK, has_hidden_break, split_lines, unmarked, word_count
 from .model import Line, Removal, Result, Rule
 
 SHORT_WORDS = 12
@@ -37,19 +38,149 @@ class _Mark:
     context: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Above:
+    """What the lines above a window of a document tell the engine (``windows.py``): enough, when
+    the window starts just after a firewall or inside what an end block takes, to clean it as
+    cleaning the whole document would."""
+
+    start: bool = True
+    """Nothing is above: a short line here opens the document, and is no kicker (``_settle_run``)."""
+    prose: int = 0
+    """Words of prose above, counted until there are ``MIN_ARTICLE_WORDS``: all an end block asks."""
+    taking: Rule | None = None
+    """The end block that opened above and takes all of this window."""
+    previous: _Mark | None = None
+    """The mark of the last non-blank line above, for blank lines at the top (``_absorb_blank_lines``)."""
+    kept_blank: bool = True
+    """``_absorb_blank_lines``' state: no non-blank line was kept since the last blank line kept."""
+
+
+START = Above()
+"""What is above the whole document: nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A window of a document cleaned: its removals, final up to ``end``, where the next window
+    starts, and what that window needs to know of the lines above it."""
+
+    removals: list[Removal]
+    end: int
+    """0: there is no place to cut the window, and it must grow."""
+    below: Above
+
+
 def clean(text: str, rules: CompiledRules | None = None) -> Result:
     """Remove boilerplate from one document. ``rules`` defaults to every shipped rule."""
     rules = rules if rules is not None else compile_rules()
+    return cut(text, clean_window(text, rules).removals)
+
+
+def clean_window(text: str, rules: CompiledRules, above: Above = START, last: bool = True) -> Window:
+    """Clean ``text``: a whole document, or the window of one that starts where ``above`` says.
+
+    Unless it is the ``last``, a window ends with a line break, and is cut at the last place the
+    lines above give what the whole document gives and the lines below need to know no more than
+    ``Above`` says: after a firewall, or, once an end block takes the rest of the document, where
+    one removal ends and another begins.
+    """
     hits = _visible_lines_only(text, rules.hits(unmarked(text)))
-    if not hits:
-        return Result(text, ())
-    removals: list[Removal] = []
-    counted, number = 0, 1  # line numbers counted on from the last region: linear, however many regions
-    for start, end in _regions(text, hits, rules):
-        number += text.count("\n", counted, start)
-        counted = start
-        removals += removals_of(split_lines(text[start:end], start, number), hits)
-    return cut(text, removals)
+    long_words = max([SHORT_WORDS, *(rule.max_words for rule in rules if rule.kind == "block")])
+    end = len(text)
+    if not last and above.taking is None:
+        end = _last_firewall(text, hits, long_words)
+        if not end:
+            return Window([], 0, above)
+        text, hits = text[:end], _before(hits, end)
+    if above.taking is None and not any(rule.kind == "block" and rule.extent == "end" for rule in hits.lines.values()):
+        removals: list[Removal] = []
+        counted, number = 0, 1  # line numbers counted on from the last region: linear, however many regions
+        for start, stop in _regions(text, hits, long_words):
+            number += text.count("\n", counted, start)
+            counted = start
+            removals += removals_of(split_lines(text[start:stop], start, number), hits, above)
+        return Window(removals, end, above if last else _after_firewall(text, above))
+    lines = split_lines(text)
+    marks, taker, kept_blank = _settled(lines, hits, above)
+    removals = _render(lines, marks, hits)
+    if last:
+        return Window(removals, end, above)
+    if taker is None:
+        return Window(removals, end, _after_firewall(text, above))
+    first, rule = taker
+    index = _taking_cut(text, lines, marks, max(first, 1))
+    if index is None:
+        return Window([], 0, above)
+    at = lines[index].offset
+    previous = next((marks[i] for i in range(index - 1, -1, -1) if not lines[i].is_blank), above.previous)
+    return Window([r for r in removals if r.start < at], at, Above(False, above.prose, rule, previous, kept_blank))
+
+
+def _before(hits: Hits, end: int) -> Hits:
+    """The hits of the lines before ``end``, where a window is cut."""
+    return Hits({o: r for o, r in hits.lines.items() if o < end}, {o: s for o, s in hits.spans.items() if o < end})
+
+
+def _after_firewall(text: str, above: Above) -> Above:
+    """What a window cut after a firewall tells the next: the prose so far; the firewall, a line
+    kept, leaves nothing else."""
+    return Above(start=False, prose=_prose(text, above.prose), kept_blank=False)
+
+
+def _prose(text: str, counted: int) -> int:
+    """``counted`` and the words of prose in ``text``, counted as far as an end block needs."""
+    start = 0
+    while counted < MIN_ARTICLE_WORDS and start < len(text):
+        stop = text.find("\n", start)
+        stop = len(text) if stop < 0 else stop
+        words = word_count(text[start:stop].removesuffix("\r"))
+        counted += words if words > SHORT_WORDS else 0
+        start = stop + 1
+    return counted
+
+
+_TEXT = re.compile(r"\S")
+
+
+def _seam(text: str, at: int) -> bool:
+    """Whether a window may end at ``at``, a line's start: a line after it in ``text`` holds text,
+    so every line above reads as in the whole document, and not a quotation mark first, which may
+    be the title of a Markdown link begun above (``lines._LINK``) that only the whole shows."""
+    found = _TEXT.search(text, at)
+    return found is not None and found[0] != '"'
+
+
+def _is_firewall(text: str, start: int, end: int, tried: Collection[int], long_words: int) -> bool:
+    """A long line no rule matched: no context is decided across it, no block runs over it."""
+    return start not in tried and len(text[start:end].split()) > long_words
+
+
+def _last_firewall(text: str, hits: Hits, long_words: int) -> int:
+    """Just past the last firewall of ``text`` a window may end at (``_seam``); 0 if there is none."""
+    tried = hits.offsets()
+    below = len(text)
+    while below > 0:
+        start = text.rfind("\n", 0, below - 1) + 1
+        end = text.find("\n", start)
+        if _is_firewall(text, start, len(text) if end < 0 else end, tried, long_words) and _seam(text, below):
+            return below
+        below = start
+    return 0
+
+
+def _taking_cut(text: str, lines: list[Line], marks: list[_Mark | None], first: int) -> int | None:
+    """Under an end block taking the rest, the last line from ``first`` on where the next window
+    may start: one whose mark is not the line's above (so no removal runs on across the cut), at
+    or above the last non-blank line (the marks of the blank lines after it wait for what follows)."""
+    last = len(lines) - 1
+    while last >= 0 and lines[last].is_blank:
+        last -= 1
+    for index in range(last, first - 1, -1):
+        mark, above = marks[index], marks[index - 1]
+        if (mark.rule.id, mark.context) != (above.rule.id, above.context) and _seam(text, lines[index].offset):
+            return index
+    return None
 
 
 def _visible_lines_only(text: str, hits: Hits) -> Hits:
@@ -74,23 +205,17 @@ def _visible_lines_only(text: str, hits: Hits) -> Hits:
     return Hits(lines, spans)
 
 
-def _regions(text: str, hits: Hits, rules: CompiledRules) -> list[tuple[int, int]]:
+def _regions(text: str, hits: Hits, long_words: int) -> list[tuple[int, int]]:
     """The stretches of ``text`` around the lines a rule matched, each bounded by firewalls.
 
     A firewall is a long line no rule matched: context is decided between such lines (it is
     long, so no block runs over it and no run of short lines crosses it), so cleaning a
     stretch from firewall to firewall gives what cleaning the whole document gives there, and
     the rest of the document, usually most of it, is never split into lines. A rule that takes
-    the rest of the document (``end``) needs the whole of it.
+    the rest of the document (``end``) needs the whole of it, so ``clean_window`` asks for no
+    regions then.
     """
     tried = hits.offsets()
-    if any(rule.kind == "block" and rule.extent == "end" for rule in hits.lines.values()):
-        return [(0, len(text))]
-    long_words = max([SHORT_WORDS, *(rule.max_words for rule in rules if rule.kind == "block")])
-
-    def firewall(start: int, end: int) -> bool:
-        return start not in tried and len(text[start:end].split()) > long_words
-
     regions: list[tuple[int, int]] = []
     for offset in sorted(tried):
         if regions and offset < regions[-1][1]:
@@ -99,13 +224,13 @@ def _regions(text: str, hits: Hits, rules: CompiledRules) -> list[tuple[int, int
         while start > 0:
             above = text.rfind("\n", 0, start - 1) + 1
             start = above
-            if firewall(above, text.find("\n", above)):
+            if _is_firewall(text, above, text.find("\n", above), tried, long_words):
                 break
         end = offset
         while end < len(text):
             below = text.find("\n", end)
             below = len(text) if below < 0 else below + 1
-            is_firewall = end > offset and firewall(end, below)
+            is_firewall = end > offset and _is_firewall(text, end, below, tried, long_words)
             end = below
             if is_firewall:
                 break
@@ -115,10 +240,22 @@ def _regions(text: str, hits: Hits, rules: CompiledRules) -> list[tuple[int, int
     return regions
 
 
-def _classify(lines: list[Line], hits: Hits) -> tuple[list[_Mark | None], dict[int, Rule]]:
-    """Mark what the rules are sure of; weak matches wait for their neighbours' verdict."""
+def _settled(lines: list[Line], hits: Hits, above: Above) -> tuple[list[_Mark | None], tuple[int, Rule] | None, bool]:
+    """Every line's mark; where an end block takes the rest from (its first line taken) and the
+    block; and ``_absorb_blank_lines``' state at the last non-blank line."""
+    marks, weak, taker = _classify(lines, hits, above)
+    _resolve_context(lines, marks, weak, above.start)
+    return marks, taker, _absorb_blank_lines(lines, marks, above)
+
+
+def _classify(lines: list[Line], hits: Hits, above: Above) -> tuple[list[_Mark | None], dict[int, Rule], tuple[int, Rule] | None]:
+    """Mark what the rules are sure of; weak matches wait for their neighbours' verdict. Also
+    says where an end block takes the rest from, if one does."""
     marks: list[_Mark | None] = [None] * len(lines)
     weak: dict[int, Rule] = {}
+    if above.taking is not None:
+        _mark_taken(lines, marks, range(len(lines)), above.taking, hits)
+        return marks, weak, (0, above.taking)
     resume = 0  # a block took the lines before this one
     for index in _indices(lines, hits.offsets()):
         line = lines[index]
@@ -129,12 +266,21 @@ def _classify(lines: list[Line], hits: Hits) -> tuple[list[_Mark | None], dict[i
             continue
         if rule.kind == "block":
             marks[index] = _Mark(rule)
-            resume = _mark_block(lines, marks, index, rule, hits)
+            if rule.extent == "short":
+                resume = _mark_block(lines, marks, index, rule, hits)
+            elif _opens(lines, index, above.prose):
+                _mark_taken(lines, marks, range(index + 1, len(lines)), rule, hits)
+                return marks, weak, (index + 1, rule)
         elif rule.weak:
             weak[index] = rule
         else:
             marks[index] = _Mark(rule)
-    return marks, weak
+    return marks, weak, None
+
+
+def _opens(lines: list[Line], start: int, prose: int) -> bool:
+    """Whether the end block at ``start`` takes the rest: only after an article's worth of prose."""
+    return prose + sum(line.words for line in lines[:start] if line.words > SHORT_WORDS) >= MIN_ARTICLE_WORDS
 
 
 def _indices(lines: list[Line], offsets: Collection[int]) -> list[int]:
@@ -143,35 +289,43 @@ def _indices(lines: list[Line], offsets: Collection[int]) -> list[int]:
 
 
 def _mark_block(lines, marks, start: int, rule: Rule, hits: Hits) -> int:
-    """Extend a block over what follows its opening line; returns the index to go on from.
+    """Extend a ``short`` block over the short lines after its opening line; returns the index
+    to go on from.
 
-    A ``short`` block that ends at a long paragraph leaves its last short line undecided: it may
-    be the heading of that paragraph, and keeping a teaser beats deleting a heading.
+    A block that ends at a long paragraph leaves its last short line undecided: it may be the
+    heading of that paragraph, and keeping a teaser beats deleting a heading.
     """
     taken: list[int] = []
     index = start + 1
-    if rule.extent == "end" and sum(line.words for line in lines[:start] if line.words > SHORT_WORDS) < MIN_ARTICLE_WORDS:
-        return index
     stopped_by_text = False
     while index < len(lines):
         line = lines[index]
         if not line.is_blank:
-            if rule.extent == "short" and (line.words > rule.max_words or len(taken) >= rule.max_lines):
+            if line.words > rule.max_words or len(taken) >= rule.max_lines:
                 stopped_by_text = line.words > rule.max_words
                 break
             taken.append(index)
         index += 1
     if stopped_by_text and taken:
         index = taken.pop()
-    for position in taken:
-        own = hits.lines.get(lines[position].offset)
-        marks[position] = _Mark(own) if own is not None and own.kind != "block" else _Mark(rule, context=True)
+    _mark_taken(lines, marks, taken, rule, hits)
     return index
 
 
-def _resolve_context(lines: list[Line], marks: list[_Mark | None], weak: dict[int, Rule]) -> None:
+def _mark_taken(lines: list[Line], marks: list[_Mark | None], taken: Iterable[int], rule: Rule, hits: Hits) -> None:
+    """The non-blank lines of ``taken`` go with the block; a line another rule matched says which."""
+    for position in taken:
+        line = lines[position]
+        if line.is_blank:
+            continue
+        own = hits.lines.get(line.offset)
+        marks[position] = _Mark(own) if own is not None and own.kind != "block" else _Mark(rule, context=True)
+
+
+def _resolve_context(lines: list[Line], marks: list[_Mark | None], weak: dict[int, Rule], start: bool) -> None:
     """jusText's idea for lines: short undecided lines take the side of their neighbours. A line
-    holding a hidden line break is several lines to a reader: it is kept, as a long line is."""
+    holding a hidden line break is several lines to a reader: it is kept, as a long line is.
+    ``start``: the lines open the document (else a kept line is above them)."""
     decided = [
         i for i, line in enumerate(lines) if not line.is_blank and (marks[i] or line.words > SHORT_WORDS or has_hidden_break(line.text))
     ]
@@ -182,7 +336,7 @@ def _resolve_context(lines: list[Line], marks: list[_Mark | None], weak: dict[in
             continue
         above = marks[before] if before >= 0 else None
         below = marks[after] if after < len(lines) else None
-        _settle_run(lines, marks, weak, run, above, below, at_end=after == len(lines), at_start=before < 0)
+        _settle_run(lines, marks, weak, run, above, below, at_end=after == len(lines), at_start=start and before < 0)
 
 
 def _settle_run(lines, marks, weak, run, above, below, at_end: bool, at_start: bool) -> None:
@@ -217,18 +371,20 @@ def _reads_as_sentence(line: Line) -> bool:
     return line.words >= SENTENCE_WORDS and line.text.rstrip().rstrip(CLOSING_QUOTES).endswith((".", "!", "?", "…"))
 
 
-def _absorb_blank_lines(lines: list[Line], marks: list[_Mark | None]) -> None:
+def _absorb_blank_lines(lines: list[Line], marks: list[_Mark | None], above: Above) -> bool:
     """Blank lines inside a removed region go with it, and so does the gap a removal leaves.
 
-    "A, blank, boilerplate, blank, B" becomes "A, blank, B" rather than two blank lines.
+    "A, blank, boilerplate, blank, B" becomes "A, blank, B" rather than two blank lines. Returns
+    the state at the last non-blank line, for the window below (``Above.kept_blank``).
     """
-    kept_blank_before = True  # the start of the document counts as a paragraph break
-    previous: _Mark | None = None  # the mark of the last non-blank line
+    kept_blank_before = above.kept_blank  # the start of the document counts as a paragraph break
+    previous = above.previous  # the mark of the last non-blank line
+    at_last = kept_blank_before
     index = 0
     while index < len(lines):
         if not lines[index].is_blank:
             previous = marks[index]
-            kept_blank_before = kept_blank_before and previous is not None
+            kept_blank_before = at_last = kept_blank_before and previous is not None
             index += 1
             continue
         stop = index
@@ -241,14 +397,12 @@ def _absorb_blank_lines(lines: list[Line], marks: list[_Mark | None]) -> None:
         else:
             kept_blank_before = True
         index = stop
+    return at_last
 
 
-def removals_of(lines: list[Line], hits: Hits) -> list[Removal]:
+def removals_of(lines: list[Line], hits: Hits, above: Above = START) -> list[Removal]:
     """What goes from these lines: classify, resolve context, absorb blank lines, render."""
-    marks, weak = _classify(lines, hits)
-    _resolve_context(lines, marks, weak)
-    _absorb_blank_lines(lines, marks)
-    return _render(lines, marks, hits)
+    return _render(lines, _settled(lines, hits, above)[0], hits)
 
 
 def _render(lines: list[Line], marks: list[_Mark | None], hits: Hits) -> list[Removal]:
