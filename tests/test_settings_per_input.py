@@ -34,7 +34,9 @@ def two_projects(tmp_path, monkeypatch):
 def rules_by_file(stdout: str) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for row in stdout.splitlines():
-        where, rule = row.split(": ")[0], row.split(": ")[1].split()[0]
+        where, finding = row.split(": ", 1)
+        words = finding.split()
+        rule = words[1] if words[0].startswith("[") else words[0]  # JSONL rows name the field first
         found.setdefault(where.split(":")[0], set()).add(rule)
     return found
 
