@@ -323,23 +323,48 @@ TEMPORARY_STEM_BYTES = 180
 _LEFTOVER_TEMPORARY = re.compile(r"\..+\.(\d+)\.\d+\.\d+\.tmp", re.DOTALL)
 """``.NAME.PID.CLOCK.ATTEMPT.tmp``: a temporary of ``_create_beside``, and the process writing it."""
 _LEFTOVER_SPOOL = re.compile(r"boilerstrip-(\d+)-.+\.jsonl", re.DOTALL)
-"""A JSONL chunk's spool (``write_spool``), and the process that wrote it."""
+"""A worker's spool (``Spool``), and the process that wrote it."""
 _swept: set[tuple[str, re.Pattern[str]]] = set()
 
 
+class Spool:
+    """A new temporary file holding a worker's output (a cleaned JSONL chunk, a big document for
+    stdout), which the main process copies on and removes: every byte is in it once ``commit``
+    returns, and ``discard`` leaves no file."""
+
+    def __init__(self):
+        folder = tempfile.gettempdir()
+        _sweep_once(folder, _LEFTOVER_SPOOL)
+        descriptor, self.path = tempfile.mkstemp(prefix=f"boilerstrip-{os.getpid()}-", suffix=".jsonl", dir=folder)
+        self.handle = io.BufferedWriter(FileIO(descriptor, "wb"))  # a short write is retried, a full disk raises
+
+    def write(self, data: bytes) -> None:
+        self.handle.write(data)
+
+    def commit(self) -> None:
+        try:
+            self.handle.close()
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.handle.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
+
+
 def write_spool(data: bytes) -> str:
-    """``data`` in a new temporary file (every byte, or an exception and no file): a worker's
-    cleaned JSONL chunk, which the main process appends to the output and removes."""
-    folder = tempfile.gettempdir()
-    _sweep_once(folder, _LEFTOVER_SPOOL)
-    descriptor, path = tempfile.mkstemp(prefix=f"boilerstrip-{os.getpid()}-", suffix=".jsonl", dir=folder)
+    """``data`` in a new ``Spool`` (every byte, or an exception and no file); its name."""
+    spool = Spool()
     try:
-        with io.BufferedWriter(FileIO(descriptor, "wb")) as spool:  # a short write is retried, a full disk raises
-            spool.write(data)
+        spool.write(data)
     except BaseException:  # a full disk, or told to stop: no spool is left behind
-        os.unlink(path)
+        spool.discard()
         raise
-    return path
+    spool.commit()
+    return spool.path
 
 
 def _sweep_once(folder: str, leftover: re.Pattern[str]) -> None:

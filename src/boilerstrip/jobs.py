@@ -11,13 +11,29 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .engine import clean
-from .files import AtomicFile, NotReplaceable, is_gzip_name, replaceable, write_atomic, write_spool
+from .files import AtomicFile, NotReplaceable, Spool, is_gzip_name, replaceable, write_atomic, write_spool
 from .index import compile_rules
 from .jsonl import Chunk, RecordError, locate, split_ending
 from .model import Result
 from .options import Action, OutputFormat, RuleSelection, RunOptions
 from .report import Place, Tally, finding_record, findings_github, findings_text, result_record, unified_diff
-from .sources import InputError, Kind, TooLarge, as_document, encode, gunzip, input_error, kind_of, read_bytes
+from .sources import (
+    GZIP_MAGIC,
+    NUL_SNIFF,
+    InputError,
+    Kind,
+    TooLarge,
+    as_document,
+    declared_encoding,
+    decoded,
+    encode,
+    gunzip,
+    input_error,
+    kind_of,
+    open_input,
+    read_bytes,
+)
+from .windows import WINDOW, cleaned
 
 
 @dataclass(frozen=True)
@@ -67,7 +83,8 @@ class Done:
     findings: list = field(default_factory=list)
     """``check``: text rows, or records for ``--format json``."""
     spooled: str | None = None
-    """A JSONL chunk's cleaned lines, in this temporary file (``ChunkUnit.spool``)."""
+    """A JSONL chunk's cleaned lines (``ChunkUnit.spool``), or a big document's cleaned text for
+    stdout, in this temporary file."""
     whole: bool = True
     """False when the unit could not be done at all: a JSONL chunk's lines are then missing from
     the output, and the file's output must be dropped, not committed."""
@@ -99,7 +116,81 @@ def _process_one(unit: FileUnit | ChunkUnit, options: RunOptions) -> Done:
         return done.fail(f"{unit.name}: internal error ({type(error).__name__}: {error}); please report it")
 
 
+BIG = WINDOW
+"""A plain text file of more bytes than this is read, cleaned and written window by window
+(``windows.py``): in a window's memory, not the several copies of it cleaning it whole takes."""
+
+
 def clean_file(unit: FileUnit, options: RunOptions) -> Done:
+    if unit.data is None and BIG < unit.size <= options.max_bytes and _streams(unit, options):
+        try:
+            return _clean_in_windows(unit, options)
+        except (OSError, UnicodeError, InputError):
+            pass  # whatever is not plain sailing (a legacy encoding, a file that cannot be replaced, an error) is the whole path's to say
+    return _clean_whole(unit, options)
+
+
+def _streams(unit: FileUnit, options: RunOptions) -> bool:
+    """Whether the output can be written window by window: not a diff, which is of the whole
+    document, not a JSON record of it, nor a gzip file."""
+    if options.action == Action.DIFF:
+        return False
+    if unit.target is None:
+        return not (options.action.writes and options.output_format == OutputFormat.JSON)
+    return not is_gzip_name(unit.target)
+
+
+def _clean_in_windows(unit: FileUnit, options: RunOptions) -> Done:
+    """``_clean_whole`` for a big plain text file, window by window; ``OSError``, ``UnicodeError``
+    or ``InputError`` when only the whole path can tell what to do (nothing is written then)."""
+    done = Done(size=unit.size)
+    done.tally.files = 1
+    changed = False
+    with open_input(unit.name) as source:
+        head = source.read(max(BIG, NUL_SNIFF))
+        declared = declared_encoding(head)
+        if declared is None or head[:2] == GZIP_MAGIC or kind_of(unit.name, options.input_format, head) != Kind.TEXT:
+            raise InputError(unit.name, "not plain text")
+        bom, encoding = declared
+        output = _output(unit, options)
+        try:
+            if output is not None:
+                output.write(bom)
+            pieces = decoded(source, head[len(bom) :], encoding, unit.name, options.max_bytes - len(bom), BIG)
+            for window, result in cleaned(pieces, _rules(unit, options), BIG):
+                done.tally.add(window, result)
+                _report(done, Place(unit.name), window, result, options)
+                changed = changed or result.changed
+                if output is not None:
+                    output.write(result.text.encode(encoding))
+        except BaseException:
+            if output is not None:
+                output.discard()
+            raise
+    done.tally.documents += 1
+    done.tally.changed += changed
+    if output is None:
+        return done
+    if options.action == Action.IN_PLACE and not changed:
+        output.discard()  # an unchanged file is not touched, its time stamp included
+        return done
+    output.commit()
+    if isinstance(output, Spool):
+        done.spooled = output.path
+    return done
+
+
+def _output(unit: FileUnit, options: RunOptions) -> AtomicFile | Spool | None:
+    """Where the cleaned windows go as they come: the target, or a spool for stdout."""
+    if not options.action.writes:
+        return None
+    if unit.target is None:
+        return Spool()
+    in_place = options.action == Action.IN_PLACE
+    return AtomicFile(unit.target, replaceable(unit.target) if in_place else None, durable=in_place)
+
+
+def _clean_whole(unit: FileUnit, options: RunOptions) -> Done:
     done = Done(size=unit.size)
     done.tally.files = 1
     try:

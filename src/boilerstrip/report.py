@@ -46,14 +46,15 @@ class Tally:
 
     def count(self, text: str, result: Result) -> None:
         self.documents += 1
+        self.changed += result.changed
+        self.add(text, result)
+
+    def add(self, text: str, result: Result) -> None:
+        """The bytes and removals of a document, or of a window of one (which ``count`` once)."""
         self.bytes_in += _size(text)
-        if result.changed:
-            self.changed += 1
-            self.bytes_out += _size(result.text)
-            self.categories.update(removal.category for removal in result.removals)
-            self.rules.update(removal.rule for removal in result.removals)
-        else:
-            self.bytes_out += _size(text)
+        self.bytes_out += _size(result.text)
+        self.categories.update(removal.category for removal in result.removals)
+        self.rules.update(removal.rule for removal in result.removals)
 
     def merge(self, other: Tally) -> None:
         for name, value in vars(other).items():

@@ -11,6 +11,7 @@ import contextlib
 import gzip
 import io
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -366,6 +367,14 @@ class Batch:
         with _standard_output():
             self.stdout.write(data)
 
+    def _write_spool(self, name: str) -> None:
+        """A big document's cleaned text, from the file its worker wrote it to."""
+        try:
+            with open(name, "rb") as spool, _standard_output():
+                shutil.copyfileobj(spool, self.stdout)
+        finally:
+            os.unlink(name)
+
     def _flush(self) -> None:
         with _standard_output():
             self.stdout.flush()
@@ -421,6 +430,8 @@ class Batch:
             self.stderr(message)
         if done.output:
             self._write(done.output)
+        if done.spooled is not None:
+            self._write_spool(done.spooled)
         if self.options.output_format == OutputFormat.JSON:
             self.records.extend(done.findings)
         else:
@@ -468,6 +479,7 @@ class _JsonlSink:
             done.output = b""
         if done.spooled is not None:
             os.unlink(done.spooled)
+            done.spooled = None
         self.batch._emit(done, progress=Tally(documents=seen.documents))
 
     def _file(self) -> AtomicFile:

@@ -12,6 +12,7 @@ import io
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -135,14 +136,15 @@ def decode(data: bytes, name: str) -> Document:
 
     Broken UTF-8 is not guessed at: read as cp1252 it would be mojibake no rule matches. Binary
     files are refused."""
-    for bom, encoding in BOMS:
-        if data.startswith(bom):
-            try:
-                return Document(name, data[len(bom) :].decode(encoding), encoding, bom=bom)
-            except UnicodeDecodeError as error:
-                raise InputError(name, f"invalid {encoding} at byte {error.start + len(bom)}") from None
-    if b"\x00" in data[:8192]:
+    declared = declared_encoding(data)
+    if declared is None:
         raise InputError(name, "binary file (NUL bytes), skipped")
+    bom, encoding = declared
+    if bom:
+        try:
+            return Document(name, data[len(bom) :].decode(encoding), encoding, bom=bom)
+        except UnicodeDecodeError as error:
+            raise InputError(name, f"invalid {encoding} at byte {error.start + len(bom)}") from None
     try:
         return Document(name, data.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -153,6 +155,36 @@ def decode(data: bytes, name: str) -> Document:
         if encoding is None:
             raise InputError(name, f"not valid UTF-8 ({where}) nor a known encoding, skipped") from None
         return Document(name, data.decode(encoding), encoding)
+
+
+def declared_encoding(head: bytes) -> tuple[bytes, str] | None:
+    """The byte order mark the input's first bytes start with and its encoding, else no mark and
+    UTF-8 (unless the text is in a legacy encoding, which only all of it tells); None when they
+    hold a NUL byte: a binary file."""
+    for bom, encoding in BOMS:
+        if head.startswith(bom):
+            return bom, encoding
+    if b"\x00" in head[:NUL_SNIFF]:
+        return None
+    return b"", "utf-8"
+
+
+NUL_SNIFF = 8192
+
+
+def decoded(stream: BinaryIO, head: bytes, encoding: str, name: str, limit: int, size: int = 1 << 20) -> Iterator[str]:
+    """A text input read on from ``head`` (its first bytes, a mark left off) in pieces of ``size``
+    bytes, decoded as they come; ``UnicodeDecodeError`` where it is not ``encoding``, ``TooLarge``
+    past ``limit`` bytes."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    read = len(head)
+    yield decoder.decode(head)
+    while chunk := stream.read(size):
+        read += len(chunk)
+        if read > limit:
+            raise TooLarge(name, limit)
+        yield decoder.decode(chunk)
+    yield decoder.decode(b"", final=True)
 
 
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
