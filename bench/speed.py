@@ -1,6 +1,6 @@
 """Issue 15's speed table: each row a ratio of two commands timed side by side in one run.
 
-    python bench/speed.py ../shared/data [--files 5000] [--big-mb 24] [--html-pages 40] [--repeat 3]
+    python bench/speed.py ../shared/data [--files 5000] [--big-mb 24] [--html-pages 40] [--repeat 3] [--only big]
 
 The texts are trafilatura's standard output of every development page (the issue's 1,259
 texts; the library is timed on every extractor's text too). Every row times boilerstrip and a
@@ -115,6 +115,11 @@ def until(texts: list[str], megabytes: float) -> list[str]:
             return chosen
 
 
+SECTIONS = ("start-up", "library", "batch", "big", "html")
+"""The groups of rows ``--only`` picks from: start-up, the library, folders and JSONL, one big
+document, HTML pages."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data", type=Path, help="the shared data folder")
@@ -122,7 +127,9 @@ def main() -> None:
     parser.add_argument("--big-mb", type=float, default=24, help="size of the one big document (default 24)")
     parser.add_argument("--html-pages", type=int, default=40, help="HTML pages (default 40)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each command; the best counts")
+    parser.add_argument("--only", choices=SECTIONS, action="append", help="just these rows (default all; may be repeated)")
     options = parser.parse_args()
+    sections = set(options.only or SECTIONS)
     repeat = options.repeat
     texts = texts_of(options.data, "standard")  # the issue's corpus: trafilatura's text of each page
     rows: list[tuple[str, str, str, str]] = []
@@ -133,138 +140,143 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
-        two_lines = scratch / "two-lines.txt"
-        two_lines.write_text("Foto: dpa\nA sentence of the article stays.\n", encoding="utf-8")
-        ours, base = side_by_side(
-            lambda: run(boilerstrip("clean"), stdin=two_lines), lambda: run(python("import click, rich")), max(repeat, 5)
-        )
-        row(
-            "start-up: `clean` on two lines of stdin / `import click, rich`",
-            ours[0] / base[0],
-            "≤ 2.5x",
-            f"{ours[0] * 1000:.0f} ms / {base[0] * 1000:.0f} ms",
-        )
-
-        rules = compile_rules()
-        clean(texts[0], rules)
-        for name, corpus_texts, target in (
-            ("development texts", texts, "≤ 3x"),
-            ("texts of every extractor", texts_of(options.data), "-"),
-        ):
-            megabytes = sum(len(t.encode("utf-8")) for t in corpus_texts) / 1e6
-            ours_s = best(lambda corpus_texts=corpus_texts: [clean(t, rules) for t in corpus_texts], repeat)
-            base_s = best(lambda corpus_texts=corpus_texts: [t.lower().splitlines() for t in corpus_texts], repeat)
+        if "start-up" in sections:
+            two_lines = scratch / "two-lines.txt"
+            two_lines.write_text("Foto: dpa\nA sentence of the article stays.\n", encoding="utf-8")
+            ours, base = side_by_side(
+                lambda: run(boilerstrip("clean"), stdin=two_lines), lambda: run(python("import click, rich")), max(repeat, 5)
+            )
             row(
-                f"library `clean()` over {len(corpus_texts):,} {name} / `lower().splitlines()`",
-                ours_s / base_s,
-                target,
-                f"{megabytes:.1f} MB, {megabytes / ours_s:.1f} MB/s",
+                "start-up: `clean` on two lines of stdin / `import click, rich`",
+                ours[0] / base[0],
+                "≤ 2.5x",
+                f"{ours[0] * 1000:.0f} ms / {base[0] * 1000:.0f} ms",
             )
 
-        files = list(itertools.islice(itertools.cycle(texts), options.files))
-        tree = scratch / "tree"
-        write_tree(files, tree)
-        corpus = scratch / "corpus.jsonl"
-        with open(corpus, "w", encoding="utf-8") as out:
-            out.writelines(json.dumps({"id": n, "text": t}, ensure_ascii=False) + "\n" for n, t in enumerate(files))
+        if "library" in sections:
+            rules = compile_rules()
+            clean(texts[0], rules)
+            for name, corpus_texts, target in (
+                ("development texts", texts, "≤ 3x"),
+                ("texts of every extractor", texts_of(options.data), "-"),
+            ):
+                megabytes = sum(len(t.encode("utf-8")) for t in corpus_texts) / 1e6
+                ours_s = best(lambda corpus_texts=corpus_texts: [clean(t, rules) for t in corpus_texts], repeat)
+                base_s = best(lambda corpus_texts=corpus_texts: [t.lower().splitlines() for t in corpus_texts], repeat)
+                row(
+                    f"library `clean()` over {len(corpus_texts):,} {name} / `lower().splitlines()`",
+                    ours_s / base_s,
+                    target,
+                    f"{megabytes:.1f} MB, {megabytes / ours_s:.1f} MB/s",
+                )
+
         outputs = itertools.count()
 
         def fresh() -> str:
             return str(scratch / f"out{next(outputs)}")
 
-        one, base = side_by_side(
-            lambda: run(boilerstrip("clean", str(tree), "-o", fresh(), "-j", "1", "-q")),
-            lambda: run(python(FOLDER_LOOP, str(tree), fresh())),
-            repeat,
-        )
-        row(
-            f"folder `-j 1`, {len(files):,} files / a loop reading and writing each",
-            one[0] / base[0],
-            "≤ 4x",
-            f"{one[0]:.2f} s / {base[0]:.2f} s",
-        )
-        jsonl_one, base = side_by_side(
-            lambda: run(boilerstrip("clean", str(corpus), "-o", fresh() + ".jsonl", "-j", "1", "-q")),
-            lambda: run(python(JSONL_LOOP, str(corpus), fresh())),
-            repeat,
-        )
-        row(
-            f"JSONL `-j 1`, {len(files):,} records / a loop parsing and re-serialising each",
-            jsonl_one[0] / base[0],
-            "≤ 2.5x",
-            f"{jsonl_one[0]:.2f} s / {base[0]:.2f} s",
-        )
-        one, two = side_by_side(
-            lambda: run(boilerstrip("clean", str(tree), "-o", fresh(), "-j", "1", "-q")),
-            lambda: run(boilerstrip("clean", str(tree), "-o", fresh(), "-j", "2", "-q")),
-            repeat,
-        )
-        row("folder: `-j 2` speed-up over `-j 1`", one[0] / two[0], "≥ 1.7x", f"{one[0]:.2f} s / {two[0]:.2f} s")
-        one, two = side_by_side(
-            lambda: run(boilerstrip("clean", str(corpus), "-o", fresh() + ".jsonl", "-j", "1", "-q")),
-            lambda: run(boilerstrip("clean", str(corpus), "-o", fresh() + ".jsonl", "-j", "2", "-q")),
-            repeat,
-        )
-        row("JSONL: `-j 2` speed-up over `-j 1`", one[0] / two[0], "≥ 1.7x", f"{one[0]:.2f} s / {two[0]:.2f} s")
-
-        pieces = until(texts, options.big_mb)
-        big = scratch / "big.txt"
-        big.write_text("\n".join(pieces), encoding="utf-8")
-        big_mb = big.stat().st_size / 1e6
-        many = scratch / "many"
-        write_tree(pieces, many)
-        whole, split = side_by_side(
-            lambda: run(boilerstrip("clean", str(big), "-o", fresh() + ".txt", "-j", "1", "-q")),
-            lambda: run(boilerstrip("clean", str(many), "-o", fresh(), "-j", "1", "-q")),
-            repeat,
-        )
-        row(
-            f"one {big_mb:.0f} MB document: s/MB / the same text as {len(pieces):,} files",
-            whole[0] / split[0],
-            "≤ 1.2x",
-            f"{whole[0]:.2f} s / {split[0]:.2f} s",
-        )
-        rss_mb = whole[1] / 1024
-        rows.append(
-            (
-                f"one {big_mb:.0f} MB document: peak RSS",
-                f"{rss_mb:.0f} MB",
-                f"≤ {2 * big_mb * 1e6 / 2**20 + 64:.0f} MB",
-                f"{rss_mb / (big_mb * 1e6 / 2**20):.1f}x the document; 2x the document + 64 MiB",
+        if "batch" in sections:
+            files = list(itertools.islice(itertools.cycle(texts), options.files))
+            tree = scratch / "tree"
+            write_tree(files, tree)
+            corpus = scratch / "corpus.jsonl"
+            with open(corpus, "w", encoding="utf-8") as out:
+                out.writelines(json.dumps({"id": n, "text": t}, ensure_ascii=False) + "\n" for n, t in enumerate(files))
+            one, base = side_by_side(
+                lambda: run(boilerstrip("clean", str(tree), "-o", fresh(), "-j", "1", "-q")),
+                lambda: run(python(FOLDER_LOOP, str(tree), fresh())),
+                repeat,
             )
-        )
-        default_jobs = run(boilerstrip("clean", str(big), "-o", fresh() + ".txt", "-q"))
-        row(
-            f"one {big_mb:.0f} MB document: default jobs speed-up over `-j 1`",
-            whole[0] / default_jobs[0],
-            "> 1x",
-            f"{whole[0]:.2f} s / {default_jobs[0]:.2f} s",
-        )
+            row(
+                f"folder `-j 1`, {len(files):,} files / a loop reading and writing each",
+                one[0] / base[0],
+                "≤ 4x",
+                f"{one[0]:.2f} s / {base[0]:.2f} s",
+            )
+            jsonl_one, base = side_by_side(
+                lambda: run(boilerstrip("clean", str(corpus), "-o", fresh() + ".jsonl", "-j", "1", "-q")),
+                lambda: run(python(JSONL_LOOP, str(corpus), fresh())),
+                repeat,
+            )
+            row(
+                f"JSONL `-j 1`, {len(files):,} records / a loop parsing and re-serialising each",
+                jsonl_one[0] / base[0],
+                "≤ 2.5x",
+                f"{jsonl_one[0]:.2f} s / {base[0]:.2f} s",
+            )
+            one, two = side_by_side(
+                lambda: run(boilerstrip("clean", str(tree), "-o", fresh(), "-j", "1", "-q")),
+                lambda: run(boilerstrip("clean", str(tree), "-o", fresh(), "-j", "2", "-q")),
+                repeat,
+            )
+            row("folder: `-j 2` speed-up over `-j 1`", one[0] / two[0], "≥ 1.7x", f"{one[0]:.2f} s / {two[0]:.2f} s")
+            one, two = side_by_side(
+                lambda: run(boilerstrip("clean", str(corpus), "-o", fresh() + ".jsonl", "-j", "1", "-q")),
+                lambda: run(boilerstrip("clean", str(corpus), "-o", fresh() + ".jsonl", "-j", "2", "-q")),
+                repeat,
+            )
+            row("JSONL: `-j 2` speed-up over `-j 1`", one[0] / two[0], "≥ 1.7x", f"{one[0]:.2f} s / {two[0]:.2f} s")
 
-        pages = sorted(options.data.glob("*/html/*"))[:: max(1, len(list(options.data.glob("*/html/*"))) // options.html_pages)]
-        pages = pages[: options.html_pages]
-        html = scratch / "html"
-        html.mkdir()
-        for page in pages:
-            (html / f"{page.parent.parent.name}-{page.name}").write_bytes(page.read_bytes())
-        copies = sorted(str(p) for p in html.iterdir())
+        if "big" in sections:
+            pieces = until(texts, options.big_mb)
+            big = scratch / "big.txt"
+            big.write_text("\n".join(pieces), encoding="utf-8")
+            big_mb = big.stat().st_size / 1e6
+            many = scratch / "many"
+            write_tree(pieces, many)
+            whole, split = side_by_side(
+                lambda: run(boilerstrip("clean", str(big), "-o", fresh() + ".txt", "-j", "1", "-q")),
+                lambda: run(boilerstrip("clean", str(many), "-o", fresh(), "-j", "1", "-q")),
+                repeat,
+            )
+            row(
+                f"one {big_mb:.0f} MB document: s/MB / the same text as {len(pieces):,} files",
+                whole[0] / split[0],
+                "≤ 1.2x",
+                f"{whole[0] / big_mb:.3f} s/MB / {split[0] / big_mb:.3f} s/MB ({whole[0]:.2f} s / {split[0]:.2f} s)",
+            )
+            rss_mb = whole[1] / 1024
+            rows.append(
+                (
+                    f"one {big_mb:.0f} MB document: peak RSS",
+                    f"{rss_mb:.0f} MB",
+                    f"≤ {2 * big_mb * 1e6 / 2**20 + 64:.0f} MB",
+                    f"{rss_mb / (big_mb * 1e6 / 2**20):.1f}x the document; 2x the document + 64 MiB",
+                )
+            )
+            default_jobs = run(boilerstrip("clean", str(big), "-o", fresh() + ".txt", "-q"))
+            row(
+                f"one {big_mb:.0f} MB document: default jobs speed-up over `-j 1`",
+                whole[0] / default_jobs[0],
+                "> 1x",
+                f"{whole[0]:.2f} s / {default_jobs[0]:.2f} s",
+            )
 
-        def html_target() -> str:
-            folder = Path(fresh())
-            folder.mkdir()
-            return str(folder)
+        if "html" in sections:
+            pages = sorted(options.data.glob("*/html/*"))[:: max(1, len(list(options.data.glob("*/html/*"))) // options.html_pages)]
+            pages = pages[: options.html_pages]
+            html = scratch / "html"
+            html.mkdir()
+            for page in pages:
+                (html / f"{page.parent.parent.name}-{page.name}").write_bytes(page.read_bytes())
+            copies = sorted(str(p) for p in html.iterdir())
 
-        ours, base = side_by_side(
-            lambda: run(boilerstrip("clean", str(html), "--input-format", "html", "-o", html_target(), "-j", "1", "-q")),
-            lambda: run(python(HTML_LOOP, html_target(), *copies)),
-            repeat,
-        )
-        row(
-            f"HTML mode, {len(pages)} pages / a loop of `trafilatura.extract` and write",
-            ours[0] / base[0],
-            "≤ 1.05x",
-            f"{ours[0]:.2f} s / {base[0]:.2f} s",
-        )
+            def html_target() -> str:
+                folder = Path(fresh())
+                folder.mkdir()
+                return str(folder)
+
+            ours, base = side_by_side(
+                lambda: run(boilerstrip("clean", str(html), "--input-format", "html", "-o", html_target(), "-j", "1", "-q")),
+                lambda: run(python(HTML_LOOP, html_target(), *copies)),
+                repeat,
+            )
+            row(
+                f"HTML mode, {len(pages)} pages / a loop of `trafilatura.extract` and write",
+                ours[0] / base[0],
+                "≤ 1.05x",
+                f"{ours[0]:.2f} s / {base[0]:.2f} s",
+            )
 
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     print(f"| {'measure':<{widths[0]}} | {'now':<{widths[1]}} | {'target':<{widths[2]}} | detail |")
