@@ -117,7 +117,7 @@ def _process_one(unit: FileUnit | ChunkUnit, options: RunOptions) -> Done:
 
 
 BIG = WINDOW
-"""A plain text file of more bytes than this is read, cleaned and written window by window
+"""A plain text file of more bytes than this (a window's characters) is read, cleaned and written window by window
 (``windows.py``): in a window's memory, not the several copies of it cleaning it whole takes."""
 
 
