@@ -86,6 +86,8 @@ def clean_window(text: str, rules: CompiledRules, above: Above = START, last: bo
     one removal ends and another begins.
     """
     hits = _visible_lines_only(text, rules.hits(unmarked(text)))
+    if above.taking is not None and not hits.spans:
+        return _taken_window(text, hits, above, last)
     long_words = max([SHORT_WORDS, *(rule.max_words for rule in rules if rule.kind == "block")])
     end = len(text)
     if not last and above.taking is None:
@@ -115,6 +117,71 @@ def clean_window(text: str, rules: CompiledRules, above: Above = START, last: bo
     at = lines[index].offset
     previous = next((marks[i] for i in range(index - 1, -1, -1) if not lines[i].is_blank), above.previous)
     return Window([r for r in removals if r.start < at], at, Above(False, above.prose, rule, previous, kept_blank))
+
+
+def _taken_window(text: str, hits: Hits, above: Above, last: bool) -> Window:
+    """``clean_window`` for a window the end block above takes whole, without splitting it into
+    lines: a line another rule matched goes as that rule's, the blank lines above it with it (in
+    context), every other line with the block; the blank lines at the end as ``_absorb_blank_lines``
+    says. The next window may start where one removal ends and another begins (``_taking_cut``)."""
+    block = _Mark(above.taking, context=True)
+    pieces: list[tuple[int, int, _Mark, bool]] = []  # start, end, mark, whether only blank lines
+    cursor = 0
+    for offset in sorted(o for o, rule in hits.lines.items() if rule.kind != "block"):
+        own = hits.lines[offset]
+        blank = _blank_lines_above(text, offset, cursor)
+        if blank > cursor:
+            pieces.append((cursor, blank, block, False))
+        if offset > blank:
+            pieces.append((blank, offset, _Mark(own, context=True), True))
+        end = text.find("\n", offset)
+        cursor = len(text) if end < 0 else end + 1
+        pieces.append((offset, cursor, _Mark(own), False))
+    tail = _blank_lines_above(text, len(text), cursor)
+    if tail > cursor:
+        pieces.append((cursor, tail, block, False))
+    previous = next((mark for _start, _end, mark, blank in reversed(pieces) if not blank), above.previous)
+    if tail < len(text) and above.kept_blank:
+        pieces.append((tail, len(text), _Mark(previous.rule, context=True), True))
+    removals, starts = _joined(text, pieces)
+    if last:
+        return Window(removals, len(text), above)
+    cuts = [index for index, start in enumerate(starts) if 0 < start < tail and _seam(text, start)]
+    if not cuts:
+        return Window([], 0, above)
+    at = starts[cuts[-1]]
+    previous = next((mark for start, _end, mark, blank in reversed(pieces) if start < at and not blank), above.previous)
+    return Window(removals[: cuts[-1]], at, Above(False, above.prose, above.taking, previous, above.kept_blank))
+
+
+def _blank_lines_above(text: str, at: int, floor: int) -> int:
+    """Where the blank lines just above ``at`` (a line's start, or the end) begin, from ``floor`` on."""
+    start = at
+    while start > floor:
+        above = text.rfind("\n", 0, start - 1) + 1
+        if text[above:start].strip():
+            break
+        start = above
+    return start
+
+
+def _joined(text: str, pieces: list[tuple[int, int, _Mark, bool]]) -> tuple[list[Removal], list[int]]:
+    """The removals of consecutive pieces, those marked alike joined (as ``_render`` joins lines),
+    and where each starts."""
+    joined: list[tuple[int, int, _Mark]] = []
+    for start, end, mark, _blank in pieces:
+        if joined and (joined[-1][2].rule.id, joined[-1][2].context) == (mark.rule.id, mark.context):
+            joined[-1] = (joined[-1][0], end, mark)
+        else:
+            joined.append((start, end, mark))
+    removals = []
+    counted, number = 0, 1
+    for start, end, mark in joined:
+        number += text.count("\n", counted, start)
+        last = number + text.count("\n", start, end - 1)
+        removals.append(Removal(number, last, start, end, text[start:end], mark.rule.id, mark.context))
+        counted = start
+    return removals, [start for start, _end, _mark in joined]
 
 
 def _before(hits: Hits, end: int) -> Hits:
