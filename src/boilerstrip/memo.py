@@ -171,4 +171,5 @@ def _program(source: str) -> tuple:
     names = [None] * parsed.state.groups
     for name, number in groups.items():
         names[number] = name
-    return parsed.state.flags, sre_compile._code(parsed, 0), parsed.state.groups - 1, dict(groups), tuple(names)
+    code = [int(word) for word in sre_compile._code(parsed, 0)]  # its opcodes are int subclasses marshal cannot write
+    return parsed.state.flags, code, parsed.state.groups - 1, dict(groups), tuple(names)
