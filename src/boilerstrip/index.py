@@ -412,7 +412,14 @@ def _may_lead(lead: str | None, letters: str, character: str) -> bool:
         return True
     if character in _LETTERS:
         return character in letters
-    return re.fullmatch(lead, character) is not None
+    return _lead_regex(lead).fullmatch(character) is not None
+
+
+@lru_cache(maxsize=4096)
+def _lead_regex(lead: str) -> re.Pattern[str]:
+    """A lead's regex, for the first characters that are not ASCII letters: compiled once a
+    process, and looked up faster than ``re.fullmatch`` looks up its own cache."""
+    return memo.regex(lead)
 
 
 def _is_broad(lead: str | None) -> bool:
