@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,17 @@ def root() -> Path:
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_analysis_cache(tmp_path_factory):
+    """The suite, and every process it starts, keeps its pattern-analysis cache (``memo.py``)
+    in a folder of its own, never the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    previous = os.environ.get("BOILERSTRIP_CACHE_DIR")
+    os.environ["BOILERSTRIP_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["BOILERSTRIP_CACHE_DIR"]
+    else:
+        os.environ["BOILERSTRIP_CACHE_DIR"] = previous

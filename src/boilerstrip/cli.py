@@ -18,13 +18,11 @@ import click
 
 from . import __version__
 from .config import ConfigError, Finder, folder_of, settings
-from .corpus import Corpus, two_passes
 from .engine import clean
 from .files import PlanError, write_atomic
 from .index import compile_rules
 from .jsonl import RecordError, locate, split_ending
-from .learn import Learner, LearnSettings
-from .options import Action, InputFormat, OutputFormat, RunOptions
+from .options import Action, InputFormat, LearnSettings, OutputFormat, RunOptions
 from .report import console, explain, findings_json, rule_detail, rule_record, rule_statistics, rules_markdown, rules_table, summary_table
 from .runner import Interrupted, Outcome, OutputError, run_batch
 from .sources import STDIN, InputError, Kind, kind_of, open_input, read_document
@@ -349,6 +347,9 @@ def learn_command(paths, output, group_by, min_docs, max_entries, field, include
     folder below a named folder. Memory stays within --max-entries lines however large the
     corpus; past it the rarest counts go, and a warning says when that may have cost a line.
     """
+    from .corpus import Corpus, two_passes  # only this command reads a corpus twice
+    from .learn import Learner
+
     started = time.perf_counter()
     corpus = Corpus(tuple(paths), field, group_by, tuple(include), tuple(exclude))
     errors = []

@@ -8,11 +8,11 @@ first), as ruff and black find theirs. A flag given on the command line replaces
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import memo
 from .index import compile_rules
 from .options import InputFormat, OutputFormat, RuleSelection, selectors
 from .packs import RulePackError
@@ -119,10 +119,11 @@ def _value(where: str, key: str, value: object) -> object:
 def _read(path: Path) -> dict:
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            raw = handle.read()
+        return memo.toml(raw)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
-    except tomllib.TOMLDecodeError as error:
+    except ValueError as error:  # tomllib's TOMLDecodeError, or text that is not UTF-8
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
 
 

@@ -24,19 +24,20 @@ from __future__ import annotations
 import os
 import re
 import string
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import astuple, dataclass, field
+from functools import cached_property, lru_cache, partial
 from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
 
+from . import memo, regex_tree
 from .linear import LinearPattern, compile_alternation
 from .lines import DECORATION, key_of
 from .model import Rule
 from .options import RuleSelection
 from .packs import EVERY_RULE, load_rules
-from .regex_tree import FOLD_TRAPS, Shape, after_blanks, atom_characters, gate, shape
+from .regex_tree import FOLD_TRAPS, Shape, atom_characters
 
 Regex = re.Pattern[str] | LinearPattern
 """A shipped pattern's ``re`` regex, or a user pattern's RE2 one (``linear.py``)."""
@@ -87,10 +88,32 @@ def _stamp(path: str) -> tuple:
     return path, status.st_mtime_ns, status.st_size, status.st_ino
 
 
+def shape(pattern: str, case_sensitive: bool) -> Shape:
+    """``regex_tree.shape``, remembered across runs (``memo``), as are the two below."""
+    fields = memo.remember(("shape", pattern, case_sensitive), lambda: astuple(regex_tree.shape(pattern, case_sensitive)))
+    return Shape(*fields)
+
+
+def gate(pattern: str, case_sensitive: bool, folded: bool, anchored: bool = True, flat: bool = False) -> list[tuple[str, ...]]:
+    question = ("gate", pattern, case_sensitive, folded, anchored, flat)
+    return list(memo.remember(question, lambda: tuple(regex_tree.gate(pattern, case_sensitive, folded, anchored, flat))))
+
+
+def after_blanks(pattern: str, case_sensitive: bool) -> list[tuple[str, ...]] | None:
+    found = memo.remember(
+        ("after_blanks", pattern, case_sensitive), lambda: _tuple_or_none(regex_tree.after_blanks(pattern, case_sensitive))
+    )
+    return None if found is None else list(found)
+
+
+def _tuple_or_none(paths: list | None) -> tuple | None:
+    return None if paths is None else tuple(paths)
+
+
 BROAD_LEAD = 40
 """A pattern whose first character may be most letters, either case, gains little from grouping
 by it; when it has needles it is searched for instead."""
-_LETTERS = [chr(c) for c in range(ord("a"), ord("z") + 1)] + [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+_LETTERS = string.ascii_letters
 
 
 @dataclass(frozen=True)
@@ -133,17 +156,16 @@ class CompiledRules:
                 p.longest,
                 p.shape.needles,
                 p.shape.ignore_case,
-                compile_alternation({"": p.expression}, p.linear),
+                OnFirstUse(partial(compile_alternation, {"": p.expression}, p.linear)),
                 p,
                 p.shape.also,
                 gate_check(p.pattern, p.rule.case_sensitive, p.linear),
             )
             for p in searched
         )
-        led = [p for p in pieces if p not in searched]
-        self._led = [(p, re.compile(p.shape.lead) if p.shape.lead else None) for p in led]
-        self._wide = [p for p, lead in self._led if _letters(lead) >= WIDE_LEAD]
-        self._narrow = [(p, lead) for p, lead in self._led if _letters(lead) < WIDE_LEAD]
+        self._led = [p for p in pieces if p not in searched]
+        self._wide = [p for p in self._led if len(_lead_letters(p.shape.lead)) >= WIDE_LEAD]
+        self._narrow = [(p, p.shape.lead, _lead_letters(p.shape.lead)) for p in self._led if len(_lead_letters(p.shape.lead)) < WIDE_LEAD]
         self._by_first: dict[str, tuple[Regex, list[_Piece]] | None] = {}
         self._combined: dict[tuple[int, ...], tuple[Regex, list[_Piece]]] = {}
         spans = [rule for rule in self.rules if rule.kind == "span"]
@@ -155,10 +177,11 @@ class CompiledRules:
         self._span_starts = None
         if spans and not linear_spans and all(paths for paths, _ in starts):  # RE2's finditer is linear as it is
             alternation = "|".join(f"(?{'-i' if cs else 'i'}:{trie(paths)})" for paths, cs in starts)
-            self._span_starts = re.compile(alternation)
+            self._span_starts = memo.regex(alternation)
         span_shapes = [shape(pattern, case_sensitive) for pattern, case_sensitive, _linear in span_patterns]
         self._span_needles = None if any(s.needles is None for s in span_shapes) else span_shapes
         self._span_patterns = span_patterns
+        memo.save()
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -168,15 +191,19 @@ class CompiledRules:
 
     @cached_property
     def _screener(self) -> _Screener:
-        """Built on first use: a process that only checks the packs (the main one, with
-        ``--jobs``) never pays for it."""
-        led = ((piece.pattern, piece.rule.case_sensitive, piece.linear) for piece, _lead in self._led)
+        """Built on first use, for the first document of ``SCREEN_FROM`` lines or more: a
+        process that only checks the packs (the main one, with ``--jobs``), or cleans a few
+        short texts, never pays for it."""
+        led = ((piece.pattern, piece.rule.case_sensitive, piece.linear) for piece in self._led)
         return _Screener(led, self._searched, self._span_patterns)
 
     def hits(self, text: str) -> Hits:
         """Which line of ``text`` each rule matches, and the spans in each line: the screen
         says where a rule may match, and only those lines are tried."""
-        candidates = self._screener.screen(text)
+        if "_screener" in self.__dict__ or len(text) > SCREEN_FROM * 200 or text.count("\n") >= SCREEN_FROM:
+            candidates = self._screener.screen(text)
+        else:
+            candidates = _EVERY_LINE
         offsets = candidates.lines()
         if offsets is None:
             offsets = _line_starts(text)
@@ -234,7 +261,7 @@ class CompiledRules:
         with the same patterns; and by both cases of a letter, which halves the regexes to
         compile (a few milliseconds each) for a few more patterns to try."""
         cases = {first, first.lower(), first.upper()}
-        led = [piece for piece, lead in self._narrow if lead is None or any(lead.fullmatch(c) for c in cases)]
+        led = [piece for piece, lead, letters in self._narrow if any(_may_lead(lead, letters, c) for c in cases)]
         if not led:
             return None
         signature = tuple(id(piece) for piece in led)
@@ -326,6 +353,28 @@ class CompiledRules:
         return False
 
 
+class OnFirstUse:
+    """A regex compiled when first used: a run meets few of the patterns that may start anywhere
+    in a line, and compiling them all cost each start milliseconds. The first call binds the
+    compiled regex's own methods to the instance, so later calls go straight to them."""
+
+    def __init__(self, compile_regex: Callable[[], Regex]):
+        self._compile = compile_regex
+        self._regex: Regex | None = None
+
+    def compiled(self) -> Regex:
+        if self._regex is None:
+            self._regex = self._compile()
+            self.fullmatch, self.search = self._regex.fullmatch, self._regex.search
+        return self._regex
+
+    def fullmatch(self, text: str):
+        return self.compiled().fullmatch(text)
+
+    def search(self, text: str):
+        return self.compiled().search(text)
+
+
 class Searched(NamedTuple):
     """A pattern that may start anywhere in a line: tried where its needles are."""
 
@@ -333,10 +382,10 @@ class Searched(NamedTuple):
     longest: float
     needles: tuple[str, ...]
     ignore_case: bool
-    regex: Regex
+    regex: OnFirstUse
     piece: _Piece
     also: tuple[tuple[str, ...], ...]
-    check: re.Pattern[str] | None
+    check: OnFirstUse | None
     """Its gate on the folded line, searched for first on screened lines (``gate_check``)."""
 
 
@@ -349,14 +398,32 @@ def _alternation(pieces: list[_Piece]) -> Regex:
     return compile_alternation({f"p{n}": piece.expression for n, piece in enumerate(pieces)}, any(piece.linear for piece in pieces))
 
 
-def _letters(lead: re.Pattern[str] | None) -> int:
+def _lead_letters(lead: str | None) -> str:
+    """The ASCII letters a pattern's first character may be, remembered (``memo``): most lines
+    start with a letter, and asking a lead's regex all 52 cost every start milliseconds."""
     if lead is None:
-        return len(_LETTERS)
-    return sum(1 for letter in _LETTERS if lead.fullmatch(letter))
+        return _LETTERS
+    return memo.remember(("letters", lead), lambda: "".join(letter for letter in _LETTERS if re.fullmatch(lead, letter)))
+
+
+def _may_lead(lead: str | None, letters: str, character: str) -> bool:
+    """Whether a pattern whose first character is ``lead`` may start with ``character``."""
+    if lead is None:
+        return True
+    if character in _LETTERS:
+        return character in letters
+    return _lead_regex(lead).fullmatch(character) is not None
+
+
+@lru_cache(maxsize=4096)
+def _lead_regex(lead: str) -> re.Pattern[str]:
+    """A lead's regex, for the first characters that are not ASCII letters: compiled once a
+    process, and looked up faster than ``re.fullmatch`` looks up its own cache."""
+    return memo.regex(lead)
 
 
 def _is_broad(lead: str | None) -> bool:
-    return _letters(re.compile(lead) if lead is not None else None) >= BROAD_LEAD
+    return len(_lead_letters(lead)) >= BROAD_LEAD
 
 
 # --- the screen ------------------------------------------------------------------------------
@@ -409,6 +476,13 @@ class _Candidates:
         return self.led.union(self.searched, self.span_lines)
 
 
+_EVERY_LINE = _Candidates(None, None, None)
+SCREEN_FROM = 8
+"""Until a document of this many lines (or 200 characters a line) comes, lines are tried one by
+one: building the screen (tens of milliseconds) costs more than trying a few lines without it,
+and gives the same answers."""
+
+
 def _line_starts(text: str) -> list[int]:
     """The offset of every line of ``text``, as ``lines.split_lines`` splits it."""
     starts = [match.end() for match in _BREAK.finditer(text) if match.end() < len(text)]
@@ -450,6 +524,7 @@ class _Screener:
         self.finder = _Finder([target for target in targets if target.needles and not target.scan])
         self.spans_anywhere = any(target.target == SPAN and not target.needles for target in targets)
         """A span pattern without needles: every line may hold a span."""
+        memo.save()
 
     def screen(self, text: str) -> _Candidates:
         folded = text.lower()
@@ -485,14 +560,15 @@ class _Gates:
 
     def __init__(self, folded: bool, paths: list[tuple[str, ...]]):
         self.folded = folded
-        alternation = trie(paths)
-        self.breaks = re.compile(f"\n(?={_LINE_START}{alternation})")
-        self.first = re.compile(f"{_LINE_START}{alternation}")
+        self.breaks = memo.regex(f"\n(?={_LINE_START}{trie(paths)})")
 
     def lines(self, view: str, found: set[int]) -> None:
-        """Add the lines these gates stop at to ``found``."""
+        """Add the lines these gates stop at to ``found``. The first line, which no line break
+        opens, is given one: a gate tests one line (a pattern's match lies within its line, and
+        a gate accepts the start of every match), and one regex compiles in half the time of two."""
         found.update(map(_END, self.breaks.finditer(view)))
-        if self.first.match(view):
+        end = view.find("\n")
+        if self.breaks.match("\n" + (view if end < 0 else view[:end])):
             found.add(0)
 
 
@@ -594,17 +670,17 @@ def _scans(targets: list[_Target]) -> list[tuple[re.Pattern[str], frozenset[int]
             paths, owners = by_first.setdefault(atoms[0], ([], set()))
             paths.append(atoms)
             owners.add(target.target)
-    return [(re.compile(trie(paths)), frozenset(owners)) for paths, owners in by_first.values()]
+    return [(memo.regex(trie(paths)), frozenset(owners)) for paths, owners in by_first.values()]
 
 
-def gate_check(pattern: str, case_sensitive: bool, flat: bool) -> re.Pattern[str] | None:
+def gate_check(pattern: str, case_sensitive: bool, flat: bool) -> OnFirstUse | None:
     """The pattern's gate on a folded line, to search for before the pattern itself: worth it
     when every path starts with one of a few plain characters (the engine skips to those in C,
     and the case-sensitive gate costs a fraction of the case-blind pattern). None otherwise."""
     paths = gate(pattern, case_sensitive, folded=True, anchored=False, flat=flat)
     if not paths or () in paths or not _starts_plainly(paths, CHECK_FIRST):
         return None
-    return re.compile(trie(paths))
+    return OnFirstUse(lambda: memo.regex(trie(paths)))
 
 
 CHECK_FIRST = 4

@@ -10,6 +10,7 @@ import gzip
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import memo
 from .engine import clean
 from .files import AtomicFile, NotReplaceable, Spool, is_gzip_name, replaceable, write_atomic, write_spool
 from .index import compile_rules
@@ -97,12 +98,15 @@ class Done:
 
 def process(unit: Unit, options: RunOptions, stopping: Callable[[], bool] = lambda: False) -> list[Done]:
     """Clean a bundle of files or a JSONL chunk; a bug on one document is reported as its
-    error, never ends the batch. When ``stopping`` says so, the files not begun are left out."""
+    error, never ends the batch. When ``stopping`` says so, the files not begun are left out.
+    The regexes the unit's documents made the index compile are written to the answers cache
+    (``memo``), so the next run, and the next worker, start from them."""
     done = []
     for one in unit if isinstance(unit, tuple) else (unit,):
         if stopping():
             break
         done.append(_process_one(one, options))
+    memo.save()
     return done
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .lines import match_text, unmarked
+from .options import LearnSettings
 
 CATEGORY = "site"
 FORMS = 4
@@ -27,20 +28,7 @@ _DIGITS = re.compile(r"\d+")
 _ID_UNSAFE = re.compile(r"[^a-z0-9]+")
 
 
-@dataclass(frozen=True)
-class LearnSettings:
-    """How sure a repeat must be before it is learned, and how much memory counting may use."""
-
-    min_docs: int = 5
-    min_share: float = 0.2
-    long_words: int = 12
-    """A line of more words is a sentence: it is learned only at ``long_share``."""
-    long_share: float = 0.8
-    """Share of the site's pages a long or cross-site line must appear on, verbatim."""
-    max_entries: int = 1_000_000
-    """Lines held over all sites in either pass: counts (about 100 bytes each), then candidates with
-    their forms. Past it the counts furthest from their threshold go; see ``Learner.level``."""
-    min_chars: int = 3
+DEFAULTS = LearnSettings()
 
 
 def site_of(url: str) -> str:
@@ -115,7 +103,7 @@ class LearnedLine:
 class Learner:
     """``count(docs)``, then ``collect(docs)`` over the same documents, then ``pack()``."""
 
-    def __init__(self, settings: LearnSettings = LearnSettings()):
+    def __init__(self, settings: LearnSettings = DEFAULTS):
         self.settings = settings
         self.sites: dict[str, _Site] = defaultdict(_Site)
         self.level = 0.0
@@ -235,7 +223,7 @@ def _toml(text: str) -> str:
     return '"' + "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in escaped) + '"'
 
 
-def learn(documents: Iterable[tuple[str, str]] | list, settings: LearnSettings = LearnSettings()) -> str:
+def learn(documents: Iterable[tuple[str, str]] | list, settings: LearnSettings = DEFAULTS) -> str:
     """Both passes over a re-iterable collection of ``(site, text)``, and the pack."""
     learner = Learner(settings)
     learner.count(documents)

@@ -26,7 +26,7 @@ import re._constants as sre  # noqa: PLC2701
 import re._parser as sre_parse  # noqa: PLC2701 - the only parser of Python's regex dialect
 from functools import lru_cache
 
-import re2
+from . import memo
 
 MAX_REPEAT_COUNT = 1000
 """RE2's limit on a counted repetition's bound."""
@@ -198,7 +198,7 @@ def compile_alternation(named: dict[str, str], linear: bool) -> re.Pattern[str] 
     if linear:
         named = {name: re2_syntax(expression) for name, expression in named.items()}
     source = "|".join(f"(?P<{name}>{expression})" if name else expression for name, expression in named.items())
-    return _linear_pattern(source) if linear else re.compile(source)
+    return _linear_pattern(source) if linear else memo.regex(source)
 
 
 @lru_cache(maxsize=256)
@@ -216,6 +216,8 @@ class LinearPattern:
     __slots__ = ("_regex",)
 
     def __init__(self, syntax: str):
+        import re2  # only a user's pack needs it: the shipped ones run on ``re``
+
         options = re2.Options()
         options.log_errors = False
         options.max_mem = MAX_PROGRAM_MEMORY

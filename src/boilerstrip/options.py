@@ -88,3 +88,19 @@ class RunOptions:
     max_bytes: int = 256_000_000
     """A file larger than this (uncompressed) is not read into memory: cleaning holds a few
     copies of a document, so this bounds the memory a run can take."""
+
+
+@dataclass(frozen=True)
+class LearnSettings:
+    """How sure a repeat must be before it is learned, and how much memory counting may use."""
+
+    min_docs: int = 5
+    min_share: float = 0.2
+    long_words: int = 12
+    """A line of more words is a sentence: it is learned only at ``long_share``."""
+    long_share: float = 0.8
+    """Share of the site's pages a long or cross-site line must appear on, verbatim."""
+    max_entries: int = 1_000_000
+    """Lines held over all sites in either pass: counts (about 100 bytes each), then candidates with
+    their forms. Past it the counts furthest from their threshold go; see ``Learner.level``."""
+    min_chars: int = 3

@@ -13,13 +13,12 @@ bad entry breaks CI rather than a user's run.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
+from . import memo
 from .linear import NotLinear, compile_alternation, compile_linear
 from .lines import match_text
 from .model import ANY_LANGUAGE, Pattern, Rule
@@ -92,8 +91,10 @@ def rule_matches(rule: Rule, text: str, languages: Iterable[str] = ()) -> bool:
 
 
 def builtin_pack_paths() -> list[Path]:
-    """The shipped packs, in ``CATEGORIES`` order."""
-    folder = Path(str(resources.files("boilerstrip") / "packs"))
+    """The shipped packs, in ``CATEGORIES`` order: files beside this module (a pack is read by
+    its path, so boilerstrip runs from files, never from a zip; ``importlib.resources`` would
+    add the modules behind zip support to every start)."""
+    folder = Path(__file__).parent / "packs"
     order = {category: position for position, category in enumerate(CATEGORIES)}
     return sorted(folder.glob("*.toml"), key=lambda path: (order.get(path.stem, len(order)), path.stem))
 
@@ -105,13 +106,14 @@ def load_pack(path: str | Path, checked: bool = True) -> list[Rule]:
     source = str(path)
     try:
         with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+            raw = handle.read()
+        data = memo.toml(raw)
     except OSError as error:
         raise RulePackError(f"{source}: cannot read rule pack: {error.strerror or error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise RulePackError(f"{source}: not valid TOML: {error}") from None
     except UnicodeDecodeError as error:
         raise RulePackError(f"{source}: not UTF-8 (byte {error.start}); a rule pack is UTF-8 TOML") from None
+    except ValueError as error:  # tomllib's TOMLDecodeError
+        raise RulePackError(f"{source}: not valid TOML: {error}") from None
     return parse_pack(data, source, checked)
 
 
@@ -311,7 +313,9 @@ def all_rules(extra_packs: tuple[str, ...] = ()) -> tuple[Rule, ...]:
 
 @lru_cache(maxsize=1)
 def _shipped_rules() -> tuple[Rule, ...]:
-    return tuple(replace(rule, shipped=True) for path in builtin_pack_paths() for rule in load_pack(path, checked=False))
+    rules = tuple(replace(rule, shipped=True) for path in builtin_pack_paths() for rule in load_pack(path, checked=False))
+    memo.save()
+    return rules
 
 
 def load_rules(selection: RuleSelection = EVERY_RULE) -> list[Rule]:

@@ -7,7 +7,6 @@ rich is imported where a view is drawn, not at the top: ``boilerstrip --version`
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from collections import Counter
@@ -179,6 +178,8 @@ def findings_json(records: list[dict]) -> str:
 
 
 def unified_diff(name: str, before: str, after: str) -> str:
+    import difflib  # only ``diff`` needs it
+
     lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), f"{name}", f"{name} (cleaned)")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
