@@ -149,3 +149,14 @@ def test_a_run_from_the_cache_cleans_as_a_run_without_one(tmp_path):
     assert any(question[0] == "sre" for question in memo._read(str(cache))), "the regexes a run compiled are kept"
     assert uncached.stdout == writing.stdout == reading.stdout
     assert "Foto: dpa" not in reading.stdout and reading.stdout.count("Das ist ein Satz") == 3
+
+
+def test_another_version_s_answers_go_once_stale_and_not_before(fresh):
+    stale, recent = fresh / "analysis-00000000.marshal", fresh / "analysis-11111111.marshal"
+    for old in (stale, recent):
+        old.write_bytes(memo.marshal.dumps({}))
+    long_ago = memo.os.stat(stale).st_mtime - (memo.STALE_DAYS + 1) * 86400
+    os.utime(stale, (long_ago, long_ago))
+    index.shape("Foto: dpa", True)
+    memo.save()
+    assert sorted(p.name for p in fresh.iterdir()) == sorted([recent.name, os.path.basename(memo._path())])

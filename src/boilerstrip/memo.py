@@ -91,6 +91,22 @@ class _Memo:
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+        _forget_old_versions(folder, path)
+
+
+STALE_DAYS = 30
+"""Another version's answers unused this long are deleted (one a Python still running is kept)."""
+
+
+def _forget_old_versions(folder: str, path: str) -> None:
+    """Each upgrade of boilerstrip or Python names a new file: the old ones go once stale."""
+    import time
+
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith("analysis-") and entry.path != path and entry.stat().st_mtime < time.time() - STALE_DAYS * 86400:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _path() -> str | None:
@@ -122,6 +138,8 @@ def _read(path: str | None) -> dict:
             known = marshal.loads(cache.read())
     except (OSError, EOFError, ValueError, TypeError):
         return {}
+    with contextlib.suppress(OSError):  # in use, so not stale (``STALE_DAYS``); a read-only cache is still read
+        os.utime(path)
     return known if isinstance(known, dict) else {}
 
 
