@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from metrics import SnippetCounts, scrapinghub_scores, shingle_counts, shingles  # noqa: E402
+from metrics import Scores, SnippetCounts, document_scores, mean_scores, scrapinghub_scores, shingle_counts, shingles  # noqa: E402
 
 
 def test_shingles_of_short_and_long_texts():
@@ -43,3 +43,9 @@ def test_snippet_counts_normalise_whitespace():
     assert (counts.tp, counts.fn, counts.fp, counts.tn) == (1, 0, 1, 1)
     assert counts.scores.precision == 0.5 and counts.scores.recall == 1.0
     assert counts.accuracy == pytest.approx(2 / 3)
+
+
+def test_an_empty_output_counts_against_recall_only_as_the_benchmark_s_code_does():
+    assert document_scores("one two three four five", "") == (None, 0.0)
+    assert document_scores("one two three four five", "  \n") == (None, 0.0)
+    assert mean_scores([document_scores("a b c d e", ""), (0.5, 0.5)]) == Scores(0.5, 0.25)
