@@ -159,10 +159,10 @@ def main() -> None:
         scratch = Path(scratch_name)
         compileall.compile_dir(Path(PACKAGE_INIT).parent, quiet=1)
         os.environ["BOILERSTRIP_CACHE_DIR"] = str(scratch / "cache")  # inherited by every run below
+        two_lines = scratch / "two-lines.txt"
+        two_lines.write_text("Foto: dpa\nA sentence of the article stays.\n", encoding="utf-8")
+        first_run = run(boilerstrip("clean"), stdin=two_lines)[0]  # fills the cache, whichever rows run
         if "start-up" in sections:
-            two_lines = scratch / "two-lines.txt"
-            two_lines.write_text("Foto: dpa\nA sentence of the article stays.\n", encoding="utf-8")
-            first_run = run(boilerstrip("clean"), stdin=two_lines)[0]
             ours, base = side_by_side(
                 lambda: run(boilerstrip("clean"), stdin=two_lines), lambda: run(python("import click, rich")), max(repeat, 5)
             )
@@ -202,40 +202,38 @@ def main() -> None:
             corpus = scratch / "corpus.jsonl"
             with open(corpus, "w", encoding="utf-8") as out:
                 out.writelines(json.dumps({"id": n, "text": t}, ensure_ascii=False) + "\n" for n, t in enumerate(files))
-            one, base = side_by_side(
-                lambda: run(boilerstrip("clean", str(tree), "-o", fresh(), "-j", "1", "-q")),
-                lambda: run(python(FOLDER_LOOP, str(tree), fresh())),
-                repeat,
-            )
-            row(
+
+            def timed_row(measure: str, target: str, first, second) -> None:
+                """A row whose figure is the ratio of two commands' best times, run side by side."""
+                (first_s, _), (second_s, _) = side_by_side(first, second, repeat)
+                row(measure, first_s / second_s, target, f"{first_s:.2f} s / {second_s:.2f} s")
+
+            folder_j1 = lambda: run(boilerstrip("clean", str(tree), "-o", fresh(), "-j", "1", "-q"))  # noqa: E731
+            jsonl_j1 = lambda: run(boilerstrip("clean", str(corpus), "-o", fresh() + ".jsonl", "-j", "1", "-q"))  # noqa: E731
+            timed_row(
                 f"folder `-j 1`, {len(files):,} files / a loop reading and writing each",
-                one[0] / base[0],
                 "≤ 4x",
-                f"{one[0]:.2f} s / {base[0]:.2f} s",
+                folder_j1,
+                lambda: run(python(FOLDER_LOOP, str(tree), fresh())),
             )
-            jsonl_one, base = side_by_side(
-                lambda: run(boilerstrip("clean", str(corpus), "-o", fresh() + ".jsonl", "-j", "1", "-q")),
-                lambda: run(python(JSONL_LOOP, str(corpus), fresh())),
-                repeat,
-            )
-            row(
+            timed_row(
                 f"JSONL `-j 1`, {len(files):,} records / a loop parsing and re-serialising each",
-                jsonl_one[0] / base[0],
                 "≤ 2.5x",
-                f"{jsonl_one[0]:.2f} s / {base[0]:.2f} s",
+                jsonl_j1,
+                lambda: run(python(JSONL_LOOP, str(corpus), fresh())),
             )
-            one, two = side_by_side(
-                lambda: run(boilerstrip("clean", str(tree), "-o", fresh(), "-j", "1", "-q")),
+            timed_row(
+                "folder: `-j 2` speed-up over `-j 1`",
+                "≥ 1.7x",
+                folder_j1,
                 lambda: run(boilerstrip("clean", str(tree), "-o", fresh(), "-j", "2", "-q")),
-                repeat,
             )
-            row("folder: `-j 2` speed-up over `-j 1`", one[0] / two[0], "≥ 1.7x", f"{one[0]:.2f} s / {two[0]:.2f} s")
-            one, two = side_by_side(
-                lambda: run(boilerstrip("clean", str(corpus), "-o", fresh() + ".jsonl", "-j", "1", "-q")),
+            timed_row(
+                "JSONL: `-j 2` speed-up over `-j 1`",
+                "≥ 1.7x",
+                jsonl_j1,
                 lambda: run(boilerstrip("clean", str(corpus), "-o", fresh() + ".jsonl", "-j", "2", "-q")),
-                repeat,
             )
-            row("JSONL: `-j 2` speed-up over `-j 1`", one[0] / two[0], "≥ 1.7x", f"{one[0]:.2f} s / {two[0]:.2f} s")
 
         if "big" in sections:
             pieces = until(without_end_blocks(texts), options.big_mb)
