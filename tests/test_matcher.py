@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boilerstrip import compile_rules
+from boilerstrip import compile_rules, index
 from boilerstrip.lines import DECORATION, _joined, key_of, match_text, split_lines
 from boilerstrip.regex_tree import _ODD_FOLDS, FOLD_TRAPS, gate, shape
 
@@ -65,6 +65,17 @@ def test_every_line_of_the_development_corpus(data_dir):
     assert len(texts) > 1000
     for text in texts:
         assert_same(text)
+
+
+def test_a_document_screened_in_slices_answers_as_whole(monkeypatch):
+    """Needles are looked for in slices of a long document (``index.NEEDLE_SLICE``): slices of a
+    few characters cut needles, lines and examples anywhere, and every answer stays."""
+    text = "\n".join([path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))] + FRAGMENTS)
+    whole = RULES.hits(text)
+    for size in (1, 7, 100):
+        monkeypatch.setattr(index, "NEEDLE_SLICE", size)
+        assert RULES.hits(text) == whole
+    assert whole.lines and whole.spans
 
 
 def test_every_example_and_counterexample_in_any_case():

@@ -602,13 +602,14 @@ class _Finder:
             for needle in target.needles:
                 self.owners[on_folded][known[fold(needle)]].append((target.target, also))
         self.automata = {view: AhoCorasick(list(numbers)) for view, numbers in self.numbers.items() if numbers}
+        self.longest = {view: max(map(len, numbers), default=1) for view, numbers in self.numbers.items()}
 
     def find(self, folded: str, text: str, targets: dict[int, set[int]]) -> None:
         for on_folded, automaton in self.automata.items():
             view = folded if on_folded else text
             held: dict[int, set[int]] = {}  # line offset: the needles found in it
             start = end = -1
-            for number, found_at, _found_end in _needles_in(automaton, view):
+            for number, found_at, _found_end in _needles_in(automaton, view, self.longest[on_folded]):
                 if not start <= found_at < end:
                     start = view.rfind("\n", 0, found_at) + 1
                     end = view.find("\n", found_at) % (len(view) + 1)
@@ -719,7 +720,24 @@ def trie(paths: Iterable[tuple[str, ...]]) -> str:
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _needles_in(automaton: AhoCorasick, view: str) -> list[tuple[int, int, int]]:
+NEEDLE_SLICE = 1 << 20
+"""Characters of a view the automaton is given at once: the binding copies the text and keeps a
+table of offsets beside it, some 7 bytes a character, so a long document goes in slices."""
+
+
+def _needles_in(automaton: AhoCorasick, view: str, longest: int) -> list[tuple[int, int, int]]:
+    """The automaton's matches in ``view``, whose needles are at most ``longest`` characters: in
+    slices overlapping by a needle less a character, each match counted in the slice it starts in."""
+    if len(view) <= NEEDLE_SLICE:
+        return _matches(automaton, view)
+    found = []
+    for at in range(0, len(view), NEEDLE_SLICE):
+        piece = view[at : at + NEEDLE_SLICE + longest - 1]
+        found += [(number, start + at, end + at) for number, start, end in _matches(automaton, piece) if start < NEEDLE_SLICE]
+    return found
+
+
+def _matches(automaton: AhoCorasick, view: str) -> list[tuple[int, int, int]]:
     """The automaton's matches in ``view``. A lone surrogate (legal in JSON) cannot cross into
     the Rust binding, so it goes in as U+FFFD: one code point for one, so every offset holds,
     and no needle holds either character. The text itself is not changed."""
