@@ -381,7 +381,9 @@ class Batch:
 
     def _submit_file(self, pipeline: Pipeline, item: Planned) -> None:
         path = item.source.path
-        if path == STDIN:
+        if path == STDIN and pipeline.pool is None:
+            unit = FileUnit(self.options.stdin_filename or STDIN, stdin=True)  # read here, as it comes
+        elif path == STDIN:
             try:
                 unit = FileUnit(self.options.stdin_filename or STDIN, data=read_bytes(STDIN))
             except InputError as error:
