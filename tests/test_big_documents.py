@@ -80,7 +80,7 @@ def both(monkeypatch, windows_used, command):
     windowed = command()
     assert windows_used, "the big file was not cleaned in windows"
     monkeypatch.setattr(jobs, "BIG", 1 << 40)
-    monkeypatch.setattr(jobs, "_streams", lambda unit, options: False)
+    monkeypatch.setattr(jobs, "_streams", lambda options: False)
     return windowed, command()
 
 
@@ -97,7 +97,7 @@ def both(monkeypatch, windows_used, command):
     ],
 )
 def test_stdout_is_the_whole_documents(big, monkeypatch, windows_used, args):
-    windowed, whole = both(monkeypatch, windows_used if args[0] == "check" or args == ("clean",) else [True], lambda: run(*args, big))
+    windowed, whole = both(monkeypatch, windows_used if args != ("clean", "--diff") else [True], lambda: run(*args, big))
     assert (windowed.exit_code, windowed.stdout_bytes, windowed.stderr) == (whole.exit_code, whole.stdout_bytes, whole.stderr)
     assert whole.exit_code in (0, 1), whole.output
 
@@ -174,7 +174,7 @@ def test_many_big_files_on_workers_write_stdout_in_order(tmp_path, monkeypatch, 
 @pytest.mark.parametrize("args", [("clean",), ("check",), ("check", "--format", "json"), ("clean", "--format", "json")])
 def test_stdin_is_cleaned_as_the_whole_document(big, monkeypatch, windows_used, args):
     data = big.read_bytes()
-    windowed, whole = both(monkeypatch, windows_used if args != ("clean", "--format", "json") else [True], lambda: run(*args, input=data))
+    windowed, whole = both(monkeypatch, windows_used, lambda: run(*args, input=data))
     assert (windowed.exit_code, windowed.stdout_bytes, windowed.stderr) == (whole.exit_code, whole.stdout_bytes, whole.stderr)
     assert whole.exit_code in (0, 1), whole.output
 
@@ -247,6 +247,7 @@ def test_a_big_document_takes_a_small_multiple_of_its_size(tmp_path):
     runs = {
         "file": (("clean", tmp_path / "big.txt", "-o", tmp_path / "out"), os.devnull, text),
         "stdin": (("clean", "-q"), tmp_path / "big.txt", text),
+        "json": (("clean", "--format", "json", tmp_path / "big.txt"), os.devnull, text),
         "gzip": (("clean", tmp_path / "big.txt.gz", "-o", tmp_path / "gz"), os.devnull, text),
         "short lines": (("clean", tmp_path / "short.txt", "-o", tmp_path / "short"), os.devnull, short),
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ from .engine import clean
 from .files import AtomicFile, NotReplaceable, Spool, is_gzip_name, replaceable, write_atomic, write_spool
 from .index import compile_rules
 from .jsonl import Chunk, RecordError, locate, split_ending
-from .model import Result
+from .model import Removal, Result
 from .options import Action, OutputFormat, RuleSelection, RunOptions
 from .report import Place, Tally, finding_record, findings_github, findings_text, result_record, unified_diff
 from .sources import (
@@ -135,17 +136,14 @@ PACKED = BIG // 16
 
 def clean_file(unit: FileUnit, options: RunOptions) -> Done:
     big = (PACKED if is_gzip_name(unit.name) else BIG) < unit.size <= options.max_bytes
-    if unit.data is None and (unit.stdin or big) and _streams(unit, options):
+    if unit.data is None and (unit.stdin or big) and _streams(options):
         return _clean_in_windows(unit, options)
     return _clean_whole(unit, options)
 
 
-def _streams(unit: FileUnit, options: RunOptions) -> bool:
-    """Whether the output can be written window by window: not a diff, which is of the whole
-    document, nor a JSON record of it."""
-    if options.action == Action.DIFF:
-        return False
-    return not (unit.target is None and options.action.writes and options.output_format == OutputFormat.JSON)
+def _streams(options: RunOptions) -> bool:
+    """Whether the output can be written window by window: not a diff, which is of the whole document."""
+    return options.action != Action.DIFF
 
 
 def _clean_in_windows(unit: FileUnit, options: RunOptions) -> Done:
@@ -224,16 +222,30 @@ def _windows(unit: FileUnit, options: RunOptions, source: BinaryIO) -> Done:
         raise _Short(unit.name, "not a big plain text")
     bom, encoding = declared
     output = _output(unit, options)
+    record = output is not None and unit.target is None and options.output_format == OutputFormat.JSON
+    records: list[bytes] = []  # a JSON record's removals, which come after its text: each window's, in JSON
+    first: tuple[Removal, ...] = ()  # the first of them
     try:
-        if output is not None:
+        if output is not None and not record:
             output.write(bom)
         pieces = decoded(source, head[len(bom) :], encoding, unit.name, options.max_bytes - len(bom), BIG)
         for window, result in cleaned(pieces, _rules(unit, options), BIG):
             done.tally.add(window, result)
             _report(done, Place(unit.name), window, result, options)
             changed = changed or result.changed
-            if output is not None:
+            if record:
+                output.write(_escaped(result.text))
+                if result.changed:
+                    records.append(", ".join(_removal_json(unit.name, r) for r in result.removals).encode("utf-8", "surrogatepass"))
+                    first = first or result.removals[:1]
+            elif output is not None:
                 output.write(result.text.encode(encoding))
+        if record:
+            done.output, middle, tail = _record_frame(unit.name, first)
+            output.write(middle)
+            for number, removals in enumerate(records):
+                output.write(b", " + removals if number else removals)
+            output.write(tail)
     except BaseException:
         if output is not None:
             output.discard()
@@ -256,6 +268,28 @@ def _windows(unit: FileUnit, options: RunOptions, source: BinaryIO) -> Done:
     if isinstance(output, Spool):
         done.spooled = output.path
     return done
+
+
+def _escaped(text: str) -> bytes:
+    """``text`` as the inside of a JSON string, as ``result_record`` writes it: escaping is
+    character by character, so the windows' pieces make the whole text's."""
+    return json.dumps(text, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass")
+
+
+_MARK = "\x00"
+"""A text no path holds, to cut ``result_record``'s line at."""
+
+
+def _record_frame(name: str, first: tuple[Removal, ...]) -> tuple[bytes, bytes, bytes]:
+    """``result_record``'s line for a document whose first removal, if any, is ``first``, cut where
+    its text's characters and its removals go: a big document's record, written as they come."""
+    before, mark, after = result_record(name, Result(_MARK, first)).partition(json.dumps(_MARK))
+    middle, tail = after.split(_removal_json(name, first[0]), 1) if first else (after, "")
+    return tuple(piece.encode("utf-8", "surrogatepass") for piece in (before + mark[0], mark[-1] + middle, tail + "\n"))
+
+
+def _removal_json(name: str, removal: Removal) -> str:
+    return json.dumps(finding_record(Place(name), removal), ensure_ascii=False)
 
 
 def _output(unit: FileUnit, options: RunOptions) -> AtomicFile | Spool | None:
