@@ -54,14 +54,14 @@ def windows_used(monkeypatch):
     return used
 
 
-STREAMS = jobs._streams
+WINDOWED = jobs._clean_in_windows
 
 
 def small_windows(monkeypatch):
     """Windows of a few lines for texts over a few lines, gzip files of any size looked into."""
     monkeypatch.setattr(jobs, "BIG", 997)
     monkeypatch.setattr(jobs, "PACKED", 10)
-    monkeypatch.setattr(jobs, "_streams", STREAMS)
+    monkeypatch.setattr(jobs, "_clean_in_windows", WINDOWED)
 
 
 @pytest.fixture(params=["utf-8", "utf-8-crlf", "utf-8-bom", "utf-16"])
@@ -76,11 +76,10 @@ def big(request, tmp_path):
 
 
 def both(monkeypatch, windows_used, command):
-    """``command()`` with small windows, then whole (``BIG`` past the file's size, no windows for stdin)."""
+    """``command()`` with small windows, then whole."""
     windowed = command()
     assert windows_used, "the big file was not cleaned in windows"
-    monkeypatch.setattr(jobs, "BIG", 1 << 40)
-    monkeypatch.setattr(jobs, "_streams", lambda options: False)
+    monkeypatch.setattr(jobs, "_clean_in_windows", jobs._clean_whole)
     return windowed, command()
 
 
@@ -97,7 +96,7 @@ def both(monkeypatch, windows_used, command):
     ],
 )
 def test_stdout_is_the_whole_documents(big, monkeypatch, windows_used, args):
-    windowed, whole = both(monkeypatch, windows_used if args != ("clean", "--diff") else [True], lambda: run(*args, big))
+    windowed, whole = both(monkeypatch, windows_used, lambda: run(*args, big))
     assert (windowed.exit_code, windowed.stdout_bytes, windowed.stderr) == (whole.exit_code, whole.stdout_bytes, whole.stderr)
     assert whole.exit_code in (0, 1), whole.output
 
@@ -171,7 +170,9 @@ def test_many_big_files_on_workers_write_stdout_in_order(tmp_path, monkeypatch, 
     shutil.rmtree(tmp_path)
 
 
-@pytest.mark.parametrize("args", [("clean",), ("check",), ("check", "--format", "json"), ("clean", "--format", "json")])
+@pytest.mark.parametrize(
+    "args", [("clean",), ("check",), ("check", "--format", "json"), ("clean", "--format", "json"), ("clean", "--diff")]
+)
 def test_stdin_is_cleaned_as_the_whole_document(big, monkeypatch, windows_used, args):
     data = big.read_bytes()
     windowed, whole = both(monkeypatch, windows_used, lambda: run(*args, input=data))

@@ -21,7 +21,7 @@ from .index import compile_rules
 from .jsonl import Chunk, RecordError, locate, split_ending
 from .model import Removal, Result
 from .options import Action, OutputFormat, RuleSelection, RunOptions
-from .report import Place, Tally, finding_record, findings_github, findings_text, result_record, unified_diff
+from .report import Place, Tally, UnifiedDiff, finding_record, findings_github, findings_text, result_record, unified_diff
 from .sources import (
     GZIP_MAGIC,
     STDIN,
@@ -136,14 +136,9 @@ PACKED = BIG // 16
 
 def clean_file(unit: FileUnit, options: RunOptions) -> Done:
     big = (PACKED if is_gzip_name(unit.name) else BIG) < unit.size <= options.max_bytes
-    if unit.data is None and (unit.stdin or big) and _streams(options):
+    if unit.data is None and (unit.stdin or big):
         return _clean_in_windows(unit, options)
     return _clean_whole(unit, options)
-
-
-def _streams(options: RunOptions) -> bool:
-    """Whether the output can be written window by window: not a diff, which is of the whole document."""
-    return options.action != Action.DIFF
 
 
 def _clean_in_windows(unit: FileUnit, options: RunOptions) -> Done:
@@ -222,24 +217,30 @@ def _windows(unit: FileUnit, options: RunOptions, source: BinaryIO) -> Done:
         raise _Short(unit.name, "not a big plain text")
     bom, encoding = declared
     output = _output(unit, options)
-    record = output is not None and unit.target is None and options.output_format == OutputFormat.JSON
+    diff = UnifiedDiff(unit.name) if options.action == Action.DIFF else None
+    record = options.action.writes and unit.target is None and options.output_format == OutputFormat.JSON
     records: list[bytes] = []  # a JSON record's removals, which come after its text: each window's, in JSON
     first: tuple[Removal, ...] = ()  # the first of them
     try:
-        if output is not None and not record:
+        if options.action.writes and not record:
             output.write(bom)
         pieces = decoded(source, head[len(bom) :], encoding, unit.name, options.max_bytes - len(bom), BIG)
         for window, result in cleaned(pieces, _rules(unit, options), BIG):
             done.tally.add(window, result)
-            _report(done, Place(unit.name), window, result, options)
             changed = changed or result.changed
-            if record:
+            if diff is not None:
+                output.write(diff.feed(window, result.removals))
+            elif record:
                 output.write(_escaped(result.text))
                 if result.changed:
                     records.append(", ".join(_removal_json(unit.name, r) for r in result.removals).encode("utf-8", "surrogatepass"))
                     first = first or result.removals[:1]
             elif output is not None:
                 output.write(result.text.encode(encoding))
+            else:
+                _report(done, Place(unit.name), window, result, options)
+        if diff is not None:
+            output.write(diff.close())
         if record:
             done.output, middle, tail = _record_frame(unit.name, first)
             output.write(middle)
@@ -293,9 +294,9 @@ def _removal_json(name: str, removal: Removal) -> str:
 
 
 def _output(unit: FileUnit, options: RunOptions) -> AtomicFile | Spool | None:
-    """Where the cleaned windows go as they come: the target, or a spool for stdout."""
+    """Where the cleaned windows (or their diff) go as they come: the target, or a spool for stdout."""
     if not options.action.writes:
-        return None
+        return Spool() if options.action == Action.DIFF else None
     if unit.target is None:
         return Spool()
     in_place = options.action == Action.IN_PLACE
@@ -434,4 +435,4 @@ def _report(done: Done, place: Place, text: str, result: Result, options: RunOpt
             rows = findings_github if options.output_format == OutputFormat.GITHUB else findings_text
             done.findings.extend(rows(place, result.removals))
     elif options.action == Action.DIFF and result.changed:
-        done.output += unified_diff(place.document, text, result.text).encode("utf-8", "surrogateescape")
+        done.output += unified_diff(place.document, text, result)
