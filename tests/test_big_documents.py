@@ -208,7 +208,7 @@ def test_a_gzip_file_is_cleaned_in_windows_as_whole(tmp_path, monkeypatch, windo
         source.mkdir()
         for name, text in texts.items():
             (source / name).write_bytes(gzip.compress(text.encode(), mtime=0))
-        (source / "unchanged.txt.gz").write_bytes(gzip.compress(texts["unchanged.txt.gz"].encode(), compresslevel=1))
+        (source / "unchanged.txt.gz").write_bytes(gzip.compress(texts["unchanged.txt.gz"].encode(), compresslevel=1, mtime=0))
         result = run("clean", source, "-j", "1", *(str(out) if a == "OUT" else a for a in action))
         assert result.exit_code == 0, result.output
         written = out if "OUT" in action else source

@@ -83,6 +83,19 @@ def test_check_json_format():
     assert {"category", "text", "context", "end_line"} <= set(records[0])
 
 
+def test_check_json_is_one_array_written_as_the_findings_come(tmp_path):
+    """The array ``json.dumps(records, indent=2)`` writes, whatever the jobs; the run holds none
+    of the records (``report.FindingsJson``)."""
+    for number in range(40):
+        (tmp_path / f"{number:02d}.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "clean.txt").write_text(CLEAN_TEXT, encoding="utf-8")
+    outputs = [run("check", "--format", "json", "-j", jobs, tmp_path).stdout_bytes for jobs in (1, 2)]
+    records = json.loads(outputs[0])
+    assert outputs[0] == outputs[1] == (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode()
+    assert len({record["path"] for record in records}) == 40
+    assert run("check", "--format", "json", tmp_path / "clean.txt").stdout == "[]\n"
+
+
 def test_check_github_format():
     result = run("check", "--format", "github", SEED)
     assert result.output.startswith(f"::warning file={SEED},line=8,endLine=8,title=credit.copyright-line::")

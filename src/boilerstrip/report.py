@@ -173,8 +173,20 @@ def result_record(name: str, result: Result) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
-def findings_json(records: list[dict]) -> str:
-    return json.dumps(records, ensure_ascii=False, indent=2)
+class FindingsJson:
+    """``check --format json``: one JSON array of every finding, as ``json.dumps(records,
+    indent=2)`` writes it, a record at a time as they come, so a run over a corpus holds none."""
+
+    def __init__(self):
+        self.opened = False
+
+    def add(self, record: dict) -> str:
+        start = ",\n  " if self.opened else "[\n  "
+        self.opened = True
+        return start + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+
+    def close(self) -> str:
+        return "\n]\n" if self.opened else "[]\n"
 
 
 def unified_diff(name: str, text: str, result: Result) -> bytes:
