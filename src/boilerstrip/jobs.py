@@ -207,6 +207,8 @@ class _Short(InputError):
 
 
 def _windows(unit: FileUnit, options: RunOptions, source: BinaryIO) -> Done:
+    """A big text's windows read, cleaned and written (its text, its diff or its JSON record) or
+    checked as they come; ``_Short`` when it is short or not plain text, for the whole path."""
     done = Done(size=unit.size)
     done.tally.files = 1
     changed = False
