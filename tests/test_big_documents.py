@@ -171,7 +171,15 @@ def test_many_big_files_on_workers_write_stdout_in_order(tmp_path, monkeypatch, 
 
 
 @pytest.mark.parametrize(
-    "args", [("clean",), ("check",), ("check", "--format", "json"), ("clean", "--format", "json"), ("clean", "--diff")]
+    "args",
+    [
+        ("clean",),
+        ("check",),
+        ("check", "--format", "json"),
+        ("clean", "--format", "json"),
+        ("clean", "--diff"),
+        ("clean", "--max-size", "0.001"),
+    ],
 )
 def test_stdin_is_cleaned_as_the_whole_document(big, monkeypatch, windows_used, args):
     data = big.read_bytes()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -226,7 +227,9 @@ def _windows(unit: FileUnit, options: RunOptions, source: BinaryIO) -> Done:
     try:
         if options.action.writes and not record:
             output.write(bom)
-        pieces = decoded(source, head[len(bom) :], encoding, unit.name, options.max_bytes - len(bom), BIG)
+        unlimited = unit.stdin and not isinstance(source, gzip.GzipFile)  # as the whole path reads plain stdin, whatever its size
+        limit = sys.maxsize if unlimited else options.max_bytes - len(bom)
+        pieces = decoded(source, head[len(bom) :], encoding, unit.name, limit, BIG)
         for window, result in cleaned(pieces, _rules(unit, options), BIG):
             done.tally.add(window, result)
             changed = changed or result.changed
