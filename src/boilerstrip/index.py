@@ -293,17 +293,12 @@ class CompiledRules:
         size = len(key)
         folded = None
         trapped = False
-        for order, longest, needles, ignore_case, regex, piece, _also, check in searched:
+        for order, longest, needles, ignore_case, regex, piece, _also, _check in searched:
             if order >= limit:
                 break
             if size > longest:
                 continue
-            if screened:  # the document's folded view is exact, so is the line's
-                if check is not None:
-                    if folded is None:
-                        folded = key.lower()
-                    if not check.search(folded):
-                        continue
+            if screened:  # the screen found its needles and passed its gate check
                 if regex.fullmatch(key):
                     return piece
                 continue
@@ -381,8 +376,8 @@ class OnFirstUse:
     def fullmatch(self, text: str):
         return self.compiled().fullmatch(text)
 
-    def search(self, text: str):
-        return self.compiled().search(text)
+    def search(self, text: str, *bounds: int):
+        return self.compiled().search(text, *bounds)
 
 
 class Searched(NamedTuple):
@@ -396,7 +391,7 @@ class Searched(NamedTuple):
     piece: _Piece
     also: tuple[tuple[str, ...], ...]
     check: OnFirstUse | None
-    """Its gate on the folded line, searched for first on screened lines (``gate_check``)."""
+    """Its gate on the folded line, searched for where the screen found its needles (``gate_check``)."""
 
 
 WIDE_LEAD = 20
@@ -555,6 +550,8 @@ class _Screener:
         for offset, line_targets in targets.items():
             pieces = tuple(self.searched[target] for target in sorted(line_targets) if target >= 0)
             if pieces:
+                pieces = _checked(folded, offset, pieces)
+            if pieces:
                 searched[offset] = pieces
             if SPAN in line_targets and span_lines is not None:
                 span_lines.add(offset)
@@ -563,6 +560,15 @@ class _Screener:
         if self.led_anywhere:
             led = None
         return _Candidates(led, searched, span_lines)
+
+
+def _checked(folded: str, offset: int, pieces: tuple[Searched, ...]) -> tuple[Searched, ...]:
+    """The pieces whose gate check (``gate_check``) the folded line at ``offset`` passes: most
+    lines holding a needle ("sign", "follow") fail it, and dropping them here spares each
+    the dispatch of a line tried. The check accepts more on the line than on its match text
+    (whitespace runs are runs in it), so no line that could match is dropped."""
+    end = folded.find("\n", offset) % (len(folded) + 1)
+    return tuple(piece for piece in pieces if piece.check is None or piece.check.search(folded, offset, end))
 
 
 class _Gates:
