@@ -9,8 +9,10 @@ with), spelled as a trie and tried by one regex at every line break; patterns th
 anywhere, and span patterns, by their gate when it starts with a character rare in running text
 (``|``, ``(``), else by their needles, all found in one Aho-Corasick pass. Every test accepts
 more than the pattern it stands for, so a line the screen passes over cannot match. The screen
-runs on the document lower-cased (``str.lower``), where that view is exact; when it is not,
-every line is tried.
+runs on the document with its ASCII letters lower-cased (``bytes.lower`` of its UTF-8, twice as
+fast as ``str.lower``, and the bytes the needle automaton reads), where a gate and a needle
+answer as on the document ``str.lower``-ed; when a letter ``re.IGNORECASE`` equates with an
+ASCII one (``regex_tree.ODD_FOLDS``) is in it, every line is tried.
 
 Only the lines the screen stopped at are asked about: patterns with a known first character
 grouped by the first character of the line, one combined regex per group; patterns that may start
@@ -29,7 +31,7 @@ from dataclasses import astuple, dataclass, field
 from functools import cached_property, lru_cache, partial
 from typing import NamedTuple
 
-from ahocorasick_rs import AhoCorasick
+from ahocorasick_rs import BytesAhoCorasick
 
 from . import memo, regex_tree
 from .linear import LinearPattern, compile_alternation
@@ -37,7 +39,7 @@ from .lines import DECORATION, key_of
 from .model import Rule
 from .options import RuleSelection
 from .packs import EVERY_RULE, load_rules
-from .regex_tree import FOLD_TRAPS, Shape, atom_characters
+from .regex_tree import FOLD_TRAPS, ODD_FOLDS, Shape, atom_characters
 
 Regex = re.Pattern[str] | LinearPattern
 """A shipped pattern's ``re`` regex, or a user pattern's RE2 one (``linear.py``)."""
@@ -532,14 +534,16 @@ class _Screener:
         memo.save()
 
     def screen(self, text: str) -> _Candidates:
-        folded = text.lower()
-        if len(folded) != len(text) or (not folded.isascii() and any(trap in folded for trap in FOLD_TRAPS)):
+        raw = text.encode("utf-8", "surrogatepass")
+        lowered = raw.lower()
+        folded = lowered.decode("utf-8", "surrogatepass")
+        if not lowered.isascii() and any(trap in folded for trap in ODD_FOLDS):
             return _Candidates(None, None, None)
         led: set[int] | None = set()
         for gates in self.led_gates:
             gates.lines(folded if gates.folded else text, led)
         targets: dict[int, set[int]] = {}
-        self.finder.find(folded, text, targets)
+        self.finder.find({True: lowered, False: raw}, targets)
         for regex, scanned in self.scans:
             found = regex.search(folded)
             while found:
@@ -592,7 +596,8 @@ _END = re.Match.end
 
 
 class _Finder:
-    """Every needle of the targets not scanned for, in one Aho-Corasick automaton per view.
+    """Every needle of the targets not scanned for, in one Aho-Corasick automaton per view, run
+    on its UTF-8 (the automaton's own, so a text is encoded once, not once per view).
 
     Needles of case-sensitive patterns are looked for lower-cased in the folded view when they
     are ASCII (a superset); other ones in the document as it is."""
@@ -617,25 +622,71 @@ class _Finder:
             also = tuple(frozenset(known[fold(n)] for n in group) for group in target.also)
             for needle in target.needles:
                 self.owners[on_folded][known[fold(needle)]].append((target.target, also))
-        self.automata = {view: AhoCorasick(list(numbers)) for view, numbers in self.numbers.items() if numbers}
+        self.automata: dict[bool, BytesAhoCorasick] = {}
+        self.spelled: dict[bool, list[int]] = {}
+        """Per view: the number of the needle each of its automaton's spellings spells."""
+        for view, numbers in self.numbers.items():
+            spellings = [
+                (spelling, number) for needle, number in numbers.items() for spelling in (_as_viewed(needle) if view else [needle])
+            ]
+            if spellings:
+                self.automata[view] = BytesAhoCorasick([spelling.encode() for spelling, _number in spellings])
+                self.spelled[view] = [number for _spelling, number in spellings]
 
-    def find(self, folded: str, text: str, targets: dict[int, set[int]]) -> None:
+    def find(self, views: dict[bool, bytes], targets: dict[int, set[int]]) -> None:
+        """Add the targets whose needles a line holds to ``targets``, by line offset; ``views``:
+        the UTF-8 of the folded view (True) and of the document (False)."""
         for on_folded, automaton in self.automata.items():
-            view = folded if on_folded else text
-            held: dict[int, set[int]] = {}  # line offset: the needles found in it
+            data, numbers = views[on_folded], self.spelled[on_folded]
+            held: dict[int, set[int]] = {}  # line offset in ``data``: the needles found in it
             start = end = -1
-            for number, found_at, _found_end in _needles_in(automaton, view):
+            for spelling, found_at, _found_end in automaton.find_matches_as_indexes(data, overlapping=True):
                 if not start <= found_at < end:
-                    start = view.rfind("\n", 0, found_at) + 1
-                    end = view.find("\n", found_at) % (len(view) + 1)
+                    start = data.rfind(b"\n", 0, found_at) + 1
+                    end = data.find(b"\n", found_at) % (len(data) + 1)
                     line_needles = held.setdefault(start, set())
-                line_needles.add(number)
+                line_needles.add(numbers[spelling])
             owners = self.owners[on_folded]
-            for offset, needles in held.items():
+            starts = sorted(held)
+            for offset, needles in zip(_text_offsets(data, starts), map(held.__getitem__, starts), strict=True):
                 for number in needles:
                     for target, also in owners[number]:
                         if all(not needles.isdisjoint(group) for group in also):
                             targets.setdefault(offset, set()).add(target)
+
+
+_LOWER_PARTNERS = "\u03f4\u1e9e\u2126\u212a\u212b"
+"""ϴ ẞ Ω K Å: the characters whose lower case is neither their upper case's nor their title
+case's (``tests/test_matcher.py`` holds the list to the running Python's tables)."""
+
+
+def _as_viewed(needle: str) -> list[str]:
+    """Every spelling of a folded needle in the screen's view, where only ASCII letters are
+    lower-cased: a non-ASCII character of it as every character whose lower case it is (``ⓒ``
+    as ``Ⓒ`` too), so the view holds a spelling wherever ``str.lower`` of the document holds
+    the needle."""
+    spellings = [""]
+    for char in needle:
+        partners = {char} if char.isascii() else {c for c in (char, char.upper(), char.title(), *_LOWER_PARTNERS) if c.lower() == char}
+        spellings = [head + partner for head in spellings for partner in sorted(partners)]
+    return spellings
+
+
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def _text_offsets(data: bytes, starts: list[int]) -> list[int]:
+    """The offsets in the text of the ``starts`` (ascending) in its UTF-8 ``data``: each counts
+    on from the one before, as the bytes that open a character (every one but 0x80-0xBF)."""
+    if data.isascii():
+        return starts
+    offsets = []
+    byte_at = text_at = 0
+    for start in starts:
+        text_at += len(data[byte_at:start].translate(None, _CONTINUATION))
+        byte_at = start
+        offsets.append(text_at)
+    return offsets
 
 
 def _needles_of(target: _Target) -> tuple[str, ...]:
@@ -730,16 +781,3 @@ def trie(paths: Iterable[tuple[str, ...]]) -> str:
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     return source(root)
-
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _needles_in(automaton: AhoCorasick, view: str) -> list[tuple[int, int, int]]:
-    """The automaton's matches in ``view``. A lone surrogate (legal in JSON) cannot cross into
-    the Rust binding, so it goes in as U+FFFD: one code point for one, so every offset holds,
-    and no needle holds either character. The text itself is not changed."""
-    try:
-        return automaton.find_matches_as_indexes(view, overlapping=True)
-    except UnicodeEncodeError:
-        return automaton.find_matches_as_indexes(_LONE_SURROGATE.sub("\ufffd", view), overlapping=True)
