@@ -672,18 +672,16 @@ def _as_viewed(needle: str) -> list[str]:
     return spellings
 
 
-_CONTINUATION = bytes(range(0x80, 0xC0))
-
-
 def _text_offsets(data: bytes, starts: list[int]) -> list[int]:
-    """The offsets in the text of the ``starts`` (ascending) in its UTF-8 ``data``: each counts
-    on from the one before, as the bytes that open a character (every one but 0x80-0xBF)."""
+    """The offsets in the text of the ``starts`` (ascending line starts) in its UTF-8 ``data``:
+    each counted on from the one before, as the length of the text between (decoding it costs
+    half of deleting its continuation bytes to count the rest)."""
     if data.isascii():
         return starts
     offsets = []
     byte_at = text_at = 0
     for start in starts:
-        text_at += len(data[byte_at:start].translate(None, _CONTINUATION))
+        text_at += len(data[byte_at:start].decode("utf-8", "surrogatepass"))
         byte_at = start
         offsets.append(text_at)
     return offsets
