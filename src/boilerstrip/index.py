@@ -212,16 +212,22 @@ class CompiledRules:
         led, searched, span_lines = candidates.led, candidates.searched, candidates.span_lines
         found: dict[int, Rule] = {}
         spans: dict[int, tuple[Span, ...]] = {}
+        answers: dict[tuple, tuple[Rule | None, tuple[Span, ...]]] = {}
+        """What a line said, by its text and what the screen said of it: boilerplate repeats
+        within a document ("Foto: dpa" under every picture), and each repeat is then one lookup."""
         for offset in sorted(offsets):
             end = text.find("\n", offset)
             body = text[offset:] if end < 0 else text[offset:end].removesuffix("\r")
-            rule = self.match_screened(key_of(body), led is None or offset in led, None if searched is None else searched.get(offset, ()))
-            if rule is not None:
-                found[offset] = rule
-            if span_lines is None or offset in span_lines:
-                line_spans = tuple(self.spans(body))
-                if line_spans:
-                    spans[offset] = line_spans
+            pieces = None if searched is None else searched.get(offset, ())
+            asked = (body, led is None or offset in led, span_lines is None or offset in span_lines, pieces and tuple(map(id, pieces)))
+            answer = answers.get(asked)
+            if answer is None:
+                line_spans = tuple(self.spans(body)) if asked[2] else ()
+                answer = answers[asked] = (self.match_screened(key_of(body), asked[1], pieces), line_spans)
+            if answer[0] is not None:
+                found[offset] = answer[0]
+            if answer[1]:
+                spans[offset] = answer[1]
         return Hits(found, spans)
 
     def match_line(self, key: str) -> Rule | None:
