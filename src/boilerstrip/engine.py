@@ -88,7 +88,9 @@ def clean_window(text: str, rules: CompiledRules, above: Above = START, last: bo
     hits = _visible_lines_only(text, rules.hits(unmarked(text)))
     if above.taking is not None and not hits.spans:
         return _taken_window(text, hits, above, last)
-    long_words = max([SHORT_WORDS, *(rule.max_words for rule in rules if rule.kind == "block")])
+    if not hits and last and above.taking is None:
+        return Window([], len(text), above)  # most documents: nothing to split, nothing to resolve
+    long_words = max(SHORT_WORDS, rules.block_words)
     end = len(text)
     if not last and above.taking is None:
         end = _last_firewall(text, hits, long_words)

@@ -145,6 +145,8 @@ class CompiledRules:
 
     def __init__(self, rules: Iterable[Rule]):
         self.rules = tuple(rules)
+        self.block_words = max((rule.max_words for rule in self.rules if rule.kind == "block"), default=0)
+        """The most words a line a block takes may have: asked for every document (``engine``)."""
         line_rules = [rule for rule in self.rules if rule.kind != "span"]
         pieces = [
             _Piece(order, rule, pattern.regex, shape(pattern.regex, rule.case_sensitive))
