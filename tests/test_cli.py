@@ -1,6 +1,7 @@
 """The command line, through click's CliRunner and, where a real process matters, a subprocess."""
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -8,10 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from boilerstrip import __version__
+from boilerstrip import __version__, clean
 from boilerstrip.cli import cli
+from boilerstrip.report import unified_diff
 
 SEED = Path(__file__).parent.parent / "seeds" / "zeit-ukraine-talks.txt"
+CASES = Path(__file__).parent / "cases"
 CLEAN_TEXT = "A perfectly ordinary paragraph of article text, long enough to count as running prose here.\n"
 
 
@@ -32,6 +35,28 @@ def test_diff_shows_removed_lines_and_changes_nothing(tmp_path):
     assert "-© Lea Dohle" in result.output
     assert "+++" in result.output and "---" in result.output
     assert copy.read_bytes() == SEED.read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs patch(1)")
+def test_diff_is_a_patch_from_each_document_to_its_cleaned_text(tmp_path):
+    """Made from the removals, with hunks that join and part as difflib's: ``patch`` takes every
+    seed and case (spans, CRLF, hidden breaks, no final newline) to its cleaned text."""
+    cases = [
+        case["input"] for name in ("in-the-wild", "negative") for case in json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))
+    ]
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEED.parent.glob("*.txt"))] + cases
+    texts += [text.replace("\n", "\r\n").rstrip() for text in texts[:10]]
+    patched = 0
+    for text in texts:
+        result = clean(text)
+        document = tmp_path / "document.txt"
+        document.write_bytes(text.encode())
+        diff = unified_diff(str(document), text, result)
+        assert bool(diff) == result.changed
+        subprocess.run(["patch", "-s", "--binary", str(document)], input=diff, check=True)
+        assert document.read_bytes() == result.text.encode()
+        patched += result.changed
+    assert patched > 20
 
 
 def test_diff_of_clean_text_is_empty():
@@ -56,6 +81,19 @@ def test_check_json_format():
     assert records[0]["rule"] == "credit.copyright-line"
     assert records[0]["line"] == 8 and records[0]["path"] == str(SEED)
     assert {"category", "text", "context", "end_line"} <= set(records[0])
+
+
+def test_check_json_is_one_array_written_as_the_findings_come(tmp_path):
+    """The array ``json.dumps(records, indent=2)`` writes, whatever the jobs; the run holds none
+    of the records (``report.FindingsJson``)."""
+    for number in range(40):
+        (tmp_path / f"{number:02d}.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "clean.txt").write_text(CLEAN_TEXT, encoding="utf-8")
+    outputs = [run("check", "--format", "json", "-j", jobs, tmp_path).stdout_bytes for jobs in (1, 2)]
+    records = json.loads(outputs[0])
+    assert outputs[0] == outputs[1] == (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode()
+    assert len({record["path"] for record in records}) == 40
+    assert run("check", "--format", "json", tmp_path / "clean.txt").stdout == "[]\n"
 
 
 def test_check_github_format():

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boilerstrip import compile_rules
+from boilerstrip import compile_rules, lines
 from boilerstrip.index import _LOWER_PARTNERS, _as_viewed
 from boilerstrip.lines import DECORATION, _joined, key_of, match_text, split_lines
 from boilerstrip.regex_tree import FOLD_TRAPS, ODD_FOLDS, gate, shape
@@ -163,6 +163,15 @@ def test_fast_line_path_equals_the_general_one(body):
     if line is not None:
         assert key_of(line.text) == _joined(body.split()) == match_text(body)
         assert line.words == len(body.split())
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab •|\u00a0\t\x1c\u3000\u2028")), max_size=60), st.integers(1, 8))
+def test_a_long_line_is_split_a_piece_at_a_time_as_whole(body, long):
+    """Past ``lines.LONG`` characters, words are split in pieces cut inside whitespace runs."""
+    whole = (_joined(body.split()), len(body.split()))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lines, "LONG", long)
+        assert (match_text(body), lines.word_count(body)) == whole
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from .files import PlanError, write_atomic
 from .index import compile_rules
 from .jsonl import RecordError, locate, split_ending
 from .options import Action, InputFormat, LearnSettings, OutputFormat, RunOptions
-from .report import console, explain, findings_json, rule_detail, rule_record, rule_statistics, rules_markdown, rules_table, summary_table
+from .report import console, explain, rule_detail, rule_record, rule_statistics, rules_markdown, rules_table, summary_table
 from .runner import Interrupted, Outcome, OutputError, run_batch
 from .sources import STDIN, InputError, Kind, kind_of, open_input, read_document
 
@@ -262,11 +262,8 @@ def check_command(
     )
     outcome = _run(paths, options, finder, quiet=quiet, verbose=verbose, writes=False)
     tally = outcome.tally
-    if statistics:
-        if tally.rules:
-            click.echo(rule_statistics(tally))
-    elif options.output_format == OutputFormat.JSON:
-        click.echo(findings_json(outcome.records))
+    if statistics and tally.rules:
+        click.echo(rule_statistics(tally))
     if not quiet and tally.findings and options.output_format != OutputFormat.JSON:
         click.echo(f"{tally.findings} finding(s) in {tally.documents} document(s)", err=True)
     sys.exit(EXIT_ERROR if tally.errors else EXIT_FINDINGS if tally.findings and not exit_zero else 0)

@@ -289,8 +289,8 @@ def _take_on(descriptor: int, status: os.stat_result) -> None:
     os.fchmod(descriptor, stat.S_IMODE(status.st_mode))
 
 
-def write_atomic(path: str, data: bytes, like: os.stat_result | None = None, durable: bool = False) -> None:
-    target = AtomicFile(path, like, durable=durable)
+def write_atomic(path: str, data: bytes, like: os.stat_result | None = None, compress: bool = False, durable: bool = False) -> None:
+    target = AtomicFile(path, like, compress, durable)
     try:
         target.write(data)
     except BaseException:

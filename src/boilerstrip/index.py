@@ -542,16 +542,18 @@ class _Screener:
         memo.save()
 
     def screen(self, text: str) -> _Candidates:
+        targets: dict[int, set[int]] = {}
         raw = text.encode("utf-8", "surrogatepass")
         lowered = raw.lower()
+        self.finder.find({True: lowered, False: raw}, targets)  # the automaton reads bytes without a copy
+        del raw  # each view goes once used: a long document's screen holds two at most
         folded = lowered.decode("utf-8", "surrogatepass")
-        if not lowered.isascii() and any(trap in folded for trap in ODD_FOLDS):
+        del lowered
+        if not folded.isascii() and any(trap in folded for trap in ODD_FOLDS):
             return _Candidates(None, None, None)
         led: set[int] | None = set()
         for gates in self.led_gates:
             gates.lines(folded if gates.folded else text, led)
-        targets: dict[int, set[int]] = {}
-        self.finder.find({True: lowered, False: raw}, targets)
         for regex, scanned in self.scans:
             found = regex.search(folded)
             while found:

@@ -7,20 +7,25 @@ state of ours: the compiled rules come from ``compile_rules``' cache, filled onc
 from __future__ import annotations
 
 import gzip
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import io
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import BinaryIO
 
 from . import memo
 from .engine import clean
 from .files import AtomicFile, NotReplaceable, Spool, is_gzip_name, replaceable, write_atomic, write_spool
 from .index import compile_rules
 from .jsonl import Chunk, RecordError, locate, split_ending
-from .model import Result
+from .model import Removal, Result
 from .options import Action, OutputFormat, RuleSelection, RunOptions
-from .report import Place, Tally, finding_record, findings_github, findings_text, result_record, unified_diff
+from .report import Place, Tally, UnifiedDiff, finding_record, findings_github, findings_text, result_record, unified_diff
 from .sources import (
     GZIP_MAGIC,
-    NUL_SNIFF,
+    STDIN,
     InputError,
     Kind,
     TooLarge,
@@ -33,6 +38,7 @@ from .sources import (
     kind_of,
     open_input,
     read_bytes,
+    stdin,
 )
 from .windows import WINDOW, cleaned
 
@@ -50,6 +56,8 @@ class FileUnit:
     """Bytes on disk, for progress."""
     rules: RuleSelection | None = None
     """The rules of this file's own settings file, when they are not the run's."""
+    stdin: bool = False
+    """Read standard input, in this process, as it comes (``name`` is what it goes by)."""
 
 
 @dataclass(frozen=True)
@@ -121,84 +129,191 @@ def _process_one(unit: FileUnit | ChunkUnit, options: RunOptions) -> Done:
 
 
 BIG = WINDOW
-"""A plain text file of more bytes than this (a window's characters) is read, cleaned and written window by window
-(``windows.py``): in a window's memory, not the several copies of it cleaning it whole takes."""
+"""A text of more bytes than this (a window's characters) is read, cleaned and written window by
+window (``windows.py``): in a window's memory, not the several copies of it cleaning it whole takes."""
+PACKED = BIG // 16
+"""A gzip file of more bytes than this may hold a text over ``BIG``: it is read as a stream to see."""
 
 
 def clean_file(unit: FileUnit, options: RunOptions) -> Done:
-    if unit.data is None and BIG < unit.size <= options.max_bytes and _streams(unit, options):
-        try:
-            return _clean_in_windows(unit, options)
-        except (OSError, UnicodeError, InputError):
-            pass  # whatever is not plain sailing (a legacy encoding, a file that cannot be replaced, an error) is the whole path's to say
+    big = (PACKED if is_gzip_name(unit.name) else BIG) < unit.size <= options.max_bytes
+    if unit.data is None and (unit.stdin or big):
+        return _clean_in_windows(unit, options)
     return _clean_whole(unit, options)
 
 
-def _streams(unit: FileUnit, options: RunOptions) -> bool:
-    """Whether the output can be written window by window: not a diff, which is of the whole
-    document, not a JSON record of it, nor a gzip file."""
-    if options.action == Action.DIFF:
-        return False
-    if unit.target is None:
-        return not (options.action.writes and options.output_format == OutputFormat.JSON)
-    return not is_gzip_name(unit.target)
-
-
 def _clean_in_windows(unit: FileUnit, options: RunOptions) -> Done:
-    """``_clean_whole`` for a big plain text file, window by window; ``OSError``, ``UnicodeError``
-    or ``InputError`` when only the whole path can tell what to do (nothing is written then)."""
+    """``_clean_whole`` for a big text, window by window: a file, plain or gzip, or stdin. What is
+    not plain sailing (a short text, not text, a legacy encoding, damaged UTF-8, a file that cannot
+    be replaced, any error) is left to the whole path, which reads a file again and is given every
+    byte of stdin; nothing is written then."""
+    try:
+        with _content(unit) as (source, kept):
+            try:
+                return _windows(unit, options, source)
+            except LEFT_TO_WHOLE:
+                if kept is None:
+                    raise
+                unit = replace(unit, data=kept.everything(), stdin=False)
+    except LEFT_TO_WHOLE:
+        pass
+    return _clean_whole(unit, options)
+
+
+LEFT_TO_WHOLE = (OSError, EOFError, UnicodeError, InputError)
+"""What the windows leave the whole path to say (``EOFError``: a gzip stream cut short)."""
+
+
+@contextmanager
+def _content(unit: FileUnit) -> Iterator[tuple[BinaryIO, _Kept | None]]:
+    """The unit's input as a stream of its content (gunzipped when it starts with the gzip magic)
+    and, for stdin, what keeps the bytes read from it."""
+    kept = _Kept(stdin()) if unit.stdin else None
+    raw = io.BufferedReader(kept) if kept is not None else open_input(unit.name)
+    try:
+        if raw.peek(2)[:2] == GZIP_MAGIC:
+            with gzip.GzipFile(fileobj=raw, mode="rb") as content:
+                yield content, kept
+        else:
+            yield raw, kept
+    finally:
+        if kept is None:
+            raw.close()
+
+
+class _Kept(io.RawIOBase):
+    """Standard input, keeping every byte read from it: it cannot be read again when the whole
+    path has to take over."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream = stream
+        self.chunks: list[bytes] = []
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.stream.read(len(buffer))
+        self.chunks.append(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def everything(self) -> bytes:
+        """Every byte of the stream: those read so far and the rest."""
+        return b"".join(self.chunks) + self.stream.read()
+
+
+class _Short(InputError):
+    """A text of at most ``BIG`` bytes: the whole path cleans it."""
+
+
+def _windows(unit: FileUnit, options: RunOptions, source: BinaryIO) -> Done:
+    """A big text's windows read, cleaned and written (its text, its diff or its JSON record) or
+    checked as they come; ``_Short`` when it is short or not plain text, for the whole path."""
     done = Done(size=unit.size)
     done.tally.files = 1
     changed = False
-    with open_input(unit.name) as source:
-        head = source.read(max(BIG, NUL_SNIFF))
-        declared = declared_encoding(head)
-        if declared is None or head[:2] == GZIP_MAGIC or kind_of(unit.name, options.input_format, head) != Kind.TEXT:
-            raise InputError(unit.name, "not plain text")
-        bom, encoding = declared
-        output = _output(unit, options)
-        try:
-            if output is not None:
-                output.write(bom)
-            pieces = decoded(source, head[len(bom) :], encoding, unit.name, options.max_bytes - len(bom), BIG)
-            for window, result in cleaned(pieces, _rules(unit, options), BIG):
-                done.tally.add(window, result)
+    head = source.read(BIG + 1)
+    declared = declared_encoding(head)
+    plain = declared is not None and head[:2] != GZIP_MAGIC and kind_of(unit.name, options.input_format, head) == Kind.TEXT
+    if len(head) <= BIG or not plain:
+        raise _Short(unit.name, "not a big plain text")
+    bom, encoding = declared
+    output = _output(unit, options)
+    diff = UnifiedDiff(unit.name) if options.action == Action.DIFF else None
+    record = options.action.writes and unit.target is None and options.output_format == OutputFormat.JSON
+    records: list[bytes] = []  # a JSON record's removals, which come after its text: each window's, in JSON
+    first: tuple[Removal, ...] = ()  # the first of them
+    try:
+        if options.action.writes and not record:
+            output.write(bom)
+        unlimited = unit.stdin and not isinstance(source, gzip.GzipFile)  # as the whole path reads plain stdin, whatever its size
+        limit = sys.maxsize if unlimited else options.max_bytes - len(bom)
+        pieces = decoded(source, head[len(bom) :], encoding, unit.name, limit, BIG)
+        for window, result in cleaned(pieces, _rules(unit, options), BIG):
+            done.tally.add(window, result)
+            changed = changed or result.changed
+            if diff is not None:
+                output.write(diff.feed(window, result.removals))
+            elif record:
+                output.write(_escaped(result.text))
+                if result.changed:
+                    records.append(", ".join(_removal_json(unit.name, r) for r in result.removals).encode("utf-8", "surrogatepass"))
+                    first = first or result.removals[:1]
+            elif output is not None:
+                output.write(result.text.encode(encoding))
+            else:
                 _report(done, Place(unit.name), window, result, options)
-                changed = changed or result.changed
-                if output is not None:
-                    output.write(result.text.encode(encoding))
-        except BaseException:
-            if output is not None:
-                output.discard()
-            raise
+        if diff is not None:
+            output.write(diff.close())
+        if record:
+            done.output, middle, tail = _record_frame(unit.name, first)
+            output.write(middle)
+            for number, removals in enumerate(records):
+                output.write(b", " + removals if number else removals)
+            output.write(tail)
+    except BaseException:
+        if output is not None:
+            output.discard()
+        raise
     done.tally.documents += 1
     done.tally.changed += changed
     if output is None:
         return done
-    if options.action == Action.IN_PLACE and not changed:
-        output.discard()  # an unchanged file is not touched, its time stamp included
-        return done
+    if not changed and unit.target is not None:
+        output.discard()  # unchanged: not touched in place, its time stamp included; else the very bytes, compressed or not
+        if options.action == Action.IN_PLACE:
+            return done
+        output = AtomicFile(unit.target)
+        try:
+            output.append_file(unit.name)
+        except BaseException:
+            output.discard()
+            raise
     output.commit()
     if isinstance(output, Spool):
         done.spooled = output.path
     return done
 
 
+def _escaped(text: str) -> bytes:
+    """``text`` as the inside of a JSON string, as ``result_record`` writes it: escaping is
+    character by character, so the windows' pieces make the whole text's."""
+    return json.dumps(text, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass")
+
+
+_MARK = "\x00"
+"""A text no path holds, to cut ``result_record``'s line at."""
+
+
+def _record_frame(name: str, first: tuple[Removal, ...]) -> tuple[bytes, bytes, bytes]:
+    """``result_record``'s line for a document whose first removal, if any, is ``first``, cut where
+    its text's characters and its removals go: a big document's record, written as they come."""
+    before, mark, after = result_record(name, Result(_MARK, first)).partition(json.dumps(_MARK))
+    middle, tail = after.split(_removal_json(name, first[0]), 1) if first else (after, "")
+    return tuple(piece.encode("utf-8", "surrogatepass") for piece in (before + mark[0], mark[-1] + middle, tail + "\n"))
+
+
+def _removal_json(name: str, removal: Removal) -> str:
+    return json.dumps(finding_record(Place(name), removal), ensure_ascii=False)
+
+
 def _output(unit: FileUnit, options: RunOptions) -> AtomicFile | Spool | None:
-    """Where the cleaned windows go as they come: the target, or a spool for stdout."""
+    """Where the cleaned windows (or their diff) go as they come: the target, or a spool for stdout."""
     if not options.action.writes:
-        return None
+        return Spool() if options.action == Action.DIFF else None
     if unit.target is None:
         return Spool()
     in_place = options.action == Action.IN_PLACE
-    return AtomicFile(unit.target, replaceable(unit.target) if in_place else None, durable=in_place)
+    like = replaceable(unit.target) if in_place else None
+    return AtomicFile(unit.target, like, compress=is_gzip_name(unit.target), durable=in_place)
 
 
 def _clean_whole(unit: FileUnit, options: RunOptions) -> Done:
     done = Done(size=unit.size)
     done.tally.files = 1
     try:
-        raw = unit.data if unit.data is not None else read_bytes(unit.name, options.max_bytes)
+        raw = unit.data if unit.data is not None else read_bytes(STDIN if unit.stdin else unit.name, options.max_bytes)
         data = gunzip(unit.name, raw, options.max_bytes)
         kind = kind_of(unit.name, options.input_format, data)
         if kind == Kind.HTML and options.action == Action.IN_PLACE:
@@ -226,14 +341,12 @@ def _clean_whole(unit: FileUnit, options: RunOptions) -> Done:
     if options.action == Action.IN_PLACE and not result.changed:
         return done  # an unchanged file is not touched, its time stamp included
     if result.changed or document.extracted:
-        output = encode(document, result.text)
-        if is_gzip_name(unit.target):
-            output = gzip.compress(output, mtime=0)
+        output, compress = encode(document, result.text), is_gzip_name(unit.target)
     else:
-        output = raw  # unchanged: the very bytes, compressed or not
+        output, compress = raw, False  # unchanged: the very bytes, compressed or not
     in_place = options.action == Action.IN_PLACE
     try:
-        write_atomic(unit.target, output, replaceable(unit.target) if in_place else None, durable=in_place)
+        write_atomic(unit.target, output, replaceable(unit.target) if in_place else None, compress=compress, durable=in_place)
     except NotReplaceable as error:
         done.messages.append(f"{unit.name}: {error}")
     except OSError as error:
@@ -327,4 +440,4 @@ def _report(done: Done, place: Place, text: str, result: Result, options: RunOpt
             rows = findings_github if options.output_format == OutputFormat.GITHUB else findings_text
             done.findings.extend(rows(place, result.removals))
     elif options.action == Action.DIFF and result.changed:
-        done.output += unified_diff(place.document, text, result.text).encode("utf-8", "surrogateescape")
+        done.output += unified_diff(place.document, text, result)

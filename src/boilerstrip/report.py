@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -173,15 +173,151 @@ def result_record(name: str, result: Result) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
-def findings_json(records: list[dict]) -> str:
-    return json.dumps(records, ensure_ascii=False, indent=2)
+class FindingsJson:
+    """``check --format json``: one JSON array of every finding, as ``json.dumps(records,
+    indent=2)`` writes it, a record at a time as they come, so a run over a corpus holds none."""
+
+    def __init__(self):
+        self.opened = False
+
+    def add(self, record: dict) -> str:
+        start = ",\n  " if self.opened else "[\n  "
+        self.opened = True
+        return start + json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+
+    def close(self) -> str:
+        return "\n]\n" if self.opened else "[]\n"
 
 
-def unified_diff(name: str, before: str, after: str) -> str:
-    import difflib  # only ``diff`` needs it
+def unified_diff(name: str, text: str, result: Result) -> bytes:
+    """``--diff`` of one document: ``diff -u`` of it and its cleaned text."""
+    diff = UnifiedDiff(name)
+    return diff.feed(text, result.removals) + diff.close()
 
-    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True), f"{name}", f"{name} (cleaned)")
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+class UnifiedDiff:
+    """``diff -u`` of a document and its cleaned text, made from the removals: the cleaned text is
+    the document less them, so each line is kept, deleted, or (a span gone) replaced. A document
+    fed window by window (``windows.py``) gets the diff it gets whole, hunks across the seams.
+    Hunks join as difflib's do: up to twice ``CONTEXT`` kept lines between two changes. Written
+    in UTF-8, with ``surrogateescape``: a hunk is held until its end, so as bytes."""
+
+    CONTEXT = 3
+
+    def __init__(self, name: str):
+        self.name = name
+        self.offset = 0
+        """Characters of the document fed so far."""
+        self.lines = [0, 0]
+        """Lines of the document and of its cleaned text so far."""
+        self.above: deque[str] = deque(maxlen=self.CONTEXT)
+        """The last kept lines: the context of a hunk that opens."""
+        self.body: list[bytes] | None = None
+        """The open hunk, written up to its last change: a piece a window (a hunk may be a long
+        removal), with where it starts and how many lines of each text it holds."""
+        self.fresh: list[str] = []
+        """The open hunk's lines of the window in hand."""
+        self.start = (0, 0)
+        self.counts = [0, 0]
+        self.kept: list[str] = []
+        """The kept lines after the open hunk's last change."""
+        self.added: list[str] = []
+        """The replaced lines of the run of changes in hand, shown after its deleted lines."""
+        self.headed = False
+
+    def feed(self, text: str, removals: Iterable[Removal]) -> bytes:
+        """The diff of the next ``text`` of the document, given its removals (at the document's
+        offsets): what of it is final."""
+        out: list[str] = []
+        pending = iter(removals)
+        removal = next(pending, None)
+        at = 0
+        while at < len(text):
+            end = text.find("\n", at) + 1 or len(text)
+            line, kept, cursor = text[at:end], [], 0
+            start, stop = self.offset + at, self.offset + end
+            while removal is not None and removal.start < stop:
+                kept.append(line[cursor : max(0, removal.start - start)])
+                cursor = min(len(line), removal.end - start)
+                if removal.end > stop:
+                    break  # a removal over several lines: the next lines are in it too
+                removal = next(pending, None)
+            self._line(line, "".join([*kept, line[cursor:]]) if kept else None, out)
+            at = end
+        self.offset += len(text)
+        if self.body is not None:
+            self.body.append(_encoded("".join(self.fresh)))
+            self.fresh = []
+        return b"".join(out)
+
+    def close(self) -> bytes:
+        out: list[bytes] = []
+        self._end_hunk(out)
+        return b"".join(out)
+
+    def _line(self, line: str, shown: str | None, out: list[bytes]) -> None:
+        """One line of the document and what is left of it: None when kept, "" when it goes."""
+        self.lines[0] += 1
+        if shown is None:
+            self.lines[1] += 1
+            self.above.append(line)
+            if self.body is not None:
+                self._flush_added()
+                self.kept.append(line)
+                if len(self.kept) > 2 * self.CONTEXT:
+                    self._end_hunk(out)
+            return
+        if self.body is None:  # a hunk opens, the kept lines above it its context
+            self.body, self.counts, self.kept = [], [0, 0], list(self.above)
+            self.start = (self.lines[0] - 1 - len(self.kept), self.lines[1] - len(self.kept))
+        self._commit_kept()
+        self.fresh.append(_signed("-", line))
+        self.counts[0] += 1
+        if shown:
+            self.added.append(shown)
+            self.lines[1] += 1
+
+    def _commit_kept(self, most: int | None = None) -> None:
+        taken = self.kept if most is None else self.kept[:most]
+        self.fresh += [_signed(" ", line) for line in taken]
+        self.counts[0] += len(taken)
+        self.counts[1] += len(taken)
+        self.kept = []
+
+    def _flush_added(self) -> None:
+        self.fresh += [_signed("+", line) for line in self.added]
+        self.counts[1] += len(self.added)
+        self.added = []
+
+    def _end_hunk(self, out: list[bytes]) -> None:
+        """Write the open hunk, with at most ``CONTEXT`` kept lines after its last change."""
+        if self.body is None:
+            return
+        self._flush_added()
+        self._commit_kept(self.CONTEXT)
+        if not self.headed:
+            out.append(_encoded(f"--- {self.name}\n+++ {self.name} (cleaned)\n"))
+            self.headed = True
+        out.append(f"@@ -{_range(self.start[0], self.counts[0])} +{_range(self.start[1], self.counts[1])} @@\n".encode())
+        out += self.body
+        out.append(_encoded("".join(self.fresh)))
+        self.body, self.fresh = None, []
+
+
+def _encoded(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _signed(sign: str, line: str) -> str:
+    return sign + line if line.endswith("\n") else f"{sign}{line}\n\\ No newline at end of file\n"
+
+
+def _range(start: int, length: int) -> str:
+    """A hunk's range as ``diff -u`` writes it: the first line (1-based; the line before, when
+    empty) and the count, left out when 1."""
+    if length == 1:
+        return f"{start + 1}"
+    return f"{start + 1 if length else start},{length}"
 
 
 def console(*, stderr: bool = False, highlight: bool = True) -> Console:

@@ -40,7 +40,7 @@ from .index import compile_rules
 from .jobs import ChunkUnit, Done, FileUnit, Unit, process
 from .jsonl import plan_chunks, read_chunks
 from .options import Action, OutputFormat, RuleSelection, RunOptions
-from .report import Tally
+from .report import FindingsJson, Tally
 from .sources import GZIP_MAGIC, STDIN, InputError, Kind, kind_of, open_input, read_bytes, stdin, stdin_head
 
 if TYPE_CHECKING:
@@ -328,7 +328,8 @@ class Batch:
         self.stdout = stdout if stdout is not None else sys.stdout.buffer
         self.stderr = stderr
         self.tally = Tally()
-        self.records: list[dict] = []
+        self.records = FindingsJson() if options.output_format == OutputFormat.JSON and options.action == Action.CHECK else None
+        """``check --format json``: the array the findings are written in as they come."""
         self._bundle: list[FileUnit] = []
         self.sinks: list[_JsonlSink] = []
         """JSONL outputs begun and not yet committed or dropped."""
@@ -356,6 +357,8 @@ class Batch:
                     self._submit_file(pipeline, item)
             self._send_bundle(pipeline)
             pipeline.finish()
+            if self.records is not None and self.options.findings:
+                self._write(self.records.close().encode())
         finally:
             pipeline.close(stopped=self.stopped)
             for sink in list(self.sinks):
@@ -381,7 +384,9 @@ class Batch:
 
     def _submit_file(self, pipeline: Pipeline, item: Planned) -> None:
         path = item.source.path
-        if path == STDIN:
+        if path == STDIN and pipeline.pool is None:
+            unit = FileUnit(self.options.stdin_filename or STDIN, stdin=True)  # read here, as it comes
+        elif path == STDIN:
             try:
                 unit = FileUnit(self.options.stdin_filename or STDIN, data=read_bytes(STDIN))
             except InputError as error:
@@ -432,8 +437,9 @@ class Batch:
             self._write(done.output)
         if done.spooled is not None:
             self._write_spool(done.spooled)
-        if self.options.output_format == OutputFormat.JSON:
-            self.records.extend(done.findings)
+        if self.records is not None:
+            for record in done.findings:
+                self._write(self.records.add(record).encode("utf-8", "surrogatepass"))
         else:
             for row in done.findings:
                 self._write(row.encode("utf-8", "surrogateescape") + b"\n")
@@ -547,11 +553,9 @@ def _open_binary(name: str) -> Iterator[tuple[BinaryIO, Callable[[], int] | None
 
 @dataclass
 class Outcome:
-    """What a batch run did: its tally, the findings of ``check --format json``, and the files a
-    folder walk passed over."""
+    """What a batch run did: its tally and the files a folder walk passed over."""
 
     tally: Tally
-    records: list[dict] = field(default_factory=list)
     passed_over: list[str] = field(default_factory=list)
     """Files in folders that ``include`` did not take."""
     seconds: float = 0.0
@@ -602,7 +606,7 @@ def run_batch(
             raise
     if batch.tally.skipped_html:
         stderr(skipped_message(batch.tally.skipped_html))
-    return Outcome(batch.tally, batch.records, walk.passed_over, time.perf_counter() - started)
+    return Outcome(batch.tally, walk.passed_over, time.perf_counter() - started)
 
 
 def skipped_message(count: int) -> str:

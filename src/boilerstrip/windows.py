@@ -37,6 +37,7 @@ def cleaned(pieces: Iterable[str], rules: CompiledRules, window: int = WINDOW) -
         if size < wanted:
             continue
         text = "".join(held)
+        held.clear()  # the pieces go before the window is cleaned: one copy of it, not two
         whole = text.rfind("\n") + 1  # a window ends with a line break
         done = clean_window(text[:whole], rules, above, last=False) if whole else None
         if done is None or not done.end:
@@ -49,6 +50,7 @@ def cleaned(pieces: Iterable[str], rules: CompiledRules, window: int = WINDOW) -
         rest = text[done.end :]
         held, size, wanted = [rest], len(rest), window
     text = "".join(held)
+    held.clear()
     yield _shifted(text, clean_window(text, rules, above).removals, offset, lines)
 
 
