@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boilerstrip import compile_rules, index, lines
+from boilerstrip import compile_rules, lines
+from boilerstrip.index import _LOWER_PARTNERS, _as_viewed
 from boilerstrip.lines import DECORATION, _joined, key_of, match_text, split_lines
-from boilerstrip.regex_tree import _ODD_FOLDS, FOLD_TRAPS, gate, shape
+from boilerstrip.regex_tree import FOLD_TRAPS, ODD_FOLDS, gate, shape
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -67,17 +68,6 @@ def test_every_line_of_the_development_corpus(data_dir):
         assert_same(text)
 
 
-def test_a_document_screened_in_slices_answers_as_whole(monkeypatch):
-    """Needles are looked for in slices of a long document (``index.NEEDLE_SLICE``): slices of a
-    few characters cut needles, lines and examples anywhere, and every answer stays."""
-    text = "\n".join([path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))] + FRAGMENTS)
-    whole = RULES.hits(text)
-    for size in (1, 7, 100):
-        monkeypatch.setattr(index, "NEEDLE_SLICE", size)
-        assert RULES.hits(text) == whole
-    assert whole.lines and whole.spans
-
-
 def test_every_example_and_counterexample_in_any_case():
     for rule in RULES:
         for example in [*rule.examples, *rule.counterexamples]:
@@ -93,7 +83,7 @@ FRAGMENTS = [example for rule in RULES for example in rule.examples]
     st.lists(
         st.one_of(
             st.sampled_from(FRAGMENTS),
-            st.sampled_from(FOLD_TRAPS + ("İ", "K", "ẞ", "\u00a0", "\t", " ", "  ", "\n", "\r\n", "\r", "• ", "©", "|", "[", "(")),
+            st.sampled_from(FOLD_TRAPS + ("İ", "K", "ẞ", "\u00a0", "\t", " ", "  ", "\n", "\r\n", "\r", "• ", "©", "Ⓒ", "|", "[", "(")),
             st.text(max_size=12),
         ),
         max_size=8,
@@ -106,14 +96,34 @@ def test_generated_lines_built_from_rule_examples(parts, case):
 
 def test_fold_traps_are_the_only_characters_where_lower_and_ignorecase_disagree_on_ascii():
     """Every character that IGNORECASE treats as an ASCII letter lowers to it, or is a trap; and
-    those are the only non-ASCII letters a gate refuses (``regex_tree._ODD_FOLDS``)."""
+    those are the only non-ASCII letters a gate refuses (``regex_tree.ODD_FOLDS``)."""
     letter = re.compile(r"(?i)[a-z]")
     for code in range(128, sys.maxunicode + 1):
         char = chr(code)
         if letter.fullmatch(char):
-            assert char in _ODD_FOLDS, hex(code)
+            assert char in ODD_FOLDS, hex(code)
             if not (char.lower().isascii() and letter.fullmatch(char.lower())):
                 assert any(trap in char.lower() for trap in FOLD_TRAPS), hex(code)
+
+
+def test_the_screen_view_tells_apart_what_str_lower_does():
+    """The screen lower-cases ASCII letters only (``index.CompiledRules``' screen): every other
+    character a gate or a needle could tell from its lower case is a trap (``ODD_FOLDS``), in
+    the same classes (``\\w``, ``\\d``, ``\\s``) as it, and spelled by ``_as_viewed``
+    (the upper or title case of its lower case, or one of ``_LOWER_PARTNERS``)."""
+    for code in range(128, sys.maxunicode + 1):
+        char = chr(code)
+        lower = char.lower()
+        if lower == char:
+            continue
+        if len(lower) != 1 or lower.isascii():
+            assert char in ODD_FOLDS, hex(code)
+            continue
+        assert lower.upper() != lower, hex(code)  # cased, as the gates of a folded view take it
+        assert char in (lower.upper(), lower.title()) or char in _LOWER_PARTNERS, hex(code)
+        assert char in _as_viewed(lower), hex(code)
+        for category in (r"\w", r"\d", r"\s"):
+            assert bool(re.fullmatch(category, char)) == bool(re.fullmatch(category, lower)), hex(code)
 
 
 def test_every_shipped_pattern_with_a_known_start_has_a_gate_or_needles():

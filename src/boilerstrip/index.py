@@ -9,8 +9,10 @@ with), spelled as a trie and tried by one regex at every line break; patterns th
 anywhere, and span patterns, by their gate when it starts with a character rare in running text
 (``|``, ``(``), else by their needles, all found in one Aho-Corasick pass. Every test accepts
 more than the pattern it stands for, so a line the screen passes over cannot match. The screen
-runs on the document lower-cased (``str.lower``), where that view is exact; when it is not,
-every line is tried.
+runs on the document with its ASCII letters lower-cased (``bytes.lower`` of its UTF-8, twice as
+fast as ``str.lower``, and the bytes the needle automaton reads), where a gate and a needle
+answer as on the document ``str.lower``-ed; when a letter ``re.IGNORECASE`` equates with an
+ASCII one (``regex_tree.ODD_FOLDS``) is in it, every line is tried.
 
 Only the lines the screen stopped at are asked about: patterns with a known first character
 grouped by the first character of the line, one combined regex per group; patterns that may start
@@ -29,7 +31,7 @@ from dataclasses import astuple, dataclass, field
 from functools import cached_property, lru_cache, partial
 from typing import NamedTuple
 
-from ahocorasick_rs import AhoCorasick
+from ahocorasick_rs import BytesAhoCorasick
 
 from . import memo, regex_tree
 from .linear import LinearPattern, compile_alternation
@@ -37,7 +39,7 @@ from .lines import DECORATION, key_of
 from .model import Rule
 from .options import RuleSelection
 from .packs import EVERY_RULE, load_rules
-from .regex_tree import FOLD_TRAPS, Shape, atom_characters
+from .regex_tree import FOLD_TRAPS, ODD_FOLDS, Shape, atom_characters
 
 Regex = re.Pattern[str] | LinearPattern
 """A shipped pattern's ``re`` regex, or a user pattern's RE2 one (``linear.py``)."""
@@ -143,6 +145,8 @@ class CompiledRules:
 
     def __init__(self, rules: Iterable[Rule]):
         self.rules = tuple(rules)
+        self.block_words = max((rule.max_words for rule in self.rules if rule.kind == "block"), default=0)
+        """The most words a line a block takes may have: asked for every document (``engine``)."""
         line_rules = [rule for rule in self.rules if rule.kind != "span"]
         pieces = [
             _Piece(order, rule, pattern.regex, shape(pattern.regex, rule.case_sensitive))
@@ -210,16 +214,22 @@ class CompiledRules:
         led, searched, span_lines = candidates.led, candidates.searched, candidates.span_lines
         found: dict[int, Rule] = {}
         spans: dict[int, tuple[Span, ...]] = {}
+        answers: dict[tuple, tuple[Rule | None, tuple[Span, ...]]] = {}
+        """What a line said, by its text and what the screen said of it: boilerplate repeats
+        within a document ("Foto: dpa" under every picture), and each repeat is then one lookup."""
         for offset in sorted(offsets):
             end = text.find("\n", offset)
             body = text[offset:] if end < 0 else text[offset:end].removesuffix("\r")
-            rule = self.match_screened(key_of(body), led is None or offset in led, None if searched is None else searched.get(offset, ()))
-            if rule is not None:
-                found[offset] = rule
-            if span_lines is None or offset in span_lines:
-                line_spans = tuple(self.spans(body))
-                if line_spans:
-                    spans[offset] = line_spans
+            pieces = None if searched is None else searched.get(offset, ())
+            asked = (body, led is None or offset in led, span_lines is None or offset in span_lines, pieces and tuple(map(id, pieces)))
+            answer = answers.get(asked)
+            if answer is None:
+                line_spans = tuple(self.spans(body)) if asked[2] else ()
+                answer = answers[asked] = (self.match_screened(key_of(body), asked[1], pieces), line_spans)
+            if answer[0] is not None:
+                found[offset] = answer[0]
+            if answer[1]:
+                spans[offset] = answer[1]
         return Hits(found, spans)
 
     def match_line(self, key: str) -> Rule | None:
@@ -261,6 +271,8 @@ class CompiledRules:
         with the same patterns; and by both cases of a letter, which halves the regexes to
         compile (a few milliseconds each) for a few more patterns to try."""
         cases = {first, first.lower(), first.upper()}
+        if cases.isdisjoint(_LETTERS) and not any(map(self._any_lead.fullmatch, cases)):
+            return None
         led = [piece for piece, lead, letters in self._narrow if any(_may_lead(lead, letters, c) for c in cases)]
         if not led:
             return None
@@ -268,6 +280,14 @@ class CompiledRules:
         if signature not in self._combined:
             self._combined[signature] = (_alternation(led), led)
         return self._combined[signature]
+
+    @cached_property
+    def _any_lead(self) -> re.Pattern[str]:
+        """Every lead of the grouped patterns in one regex (none is None: those are wide). Most
+        first characters that are not ASCII letters (digits, punctuation, other scripts) start
+        none of them, which one test says, where testing each pattern's lead made the dispatch
+        of a run's first documents cost as much as a tenth of their cleaning."""
+        return memo.regex("|".join(f"(?:{lead})" for lead in sorted({lead for _piece, lead, _letters in self._narrow})))
 
     @cached_property
     def _wide_regex(self) -> Regex:
@@ -283,17 +303,12 @@ class CompiledRules:
         size = len(key)
         folded = None
         trapped = False
-        for order, longest, needles, ignore_case, regex, piece, _also, check in searched:
+        for order, longest, needles, ignore_case, regex, piece, _also, _check in searched:
             if order >= limit:
                 break
             if size > longest:
                 continue
-            if screened:  # the document's folded view is exact, so is the line's
-                if check is not None:
-                    if folded is None:
-                        folded = key.lower()
-                    if not check.search(folded):
-                        continue
+            if screened:  # the screen found its needles and passed its gate check
                 if regex.fullmatch(key):
                     return piece
                 continue
@@ -371,8 +386,8 @@ class OnFirstUse:
     def fullmatch(self, text: str):
         return self.compiled().fullmatch(text)
 
-    def search(self, text: str):
-        return self.compiled().search(text)
+    def search(self, text: str, *bounds: int):
+        return self.compiled().search(text, *bounds)
 
 
 class Searched(NamedTuple):
@@ -386,7 +401,7 @@ class Searched(NamedTuple):
     piece: _Piece
     also: tuple[tuple[str, ...], ...]
     check: OnFirstUse | None
-    """Its gate on the folded line, searched for first on screened lines (``gate_check``)."""
+    """Its gate on the folded line, searched for where the screen found its needles (``gate_check``)."""
 
 
 WIDE_LEAD = 20
@@ -527,14 +542,18 @@ class _Screener:
         memo.save()
 
     def screen(self, text: str) -> _Candidates:
-        folded = text.lower()
-        if len(folded) != len(text) or (not folded.isascii() and any(trap in folded for trap in FOLD_TRAPS)):
+        targets: dict[int, set[int]] = {}
+        raw = text.encode("utf-8", "surrogatepass")
+        lowered = raw.lower()
+        self.finder.find({True: lowered, False: raw}, targets)  # the automaton reads bytes without a copy
+        del raw  # each view goes once used: a long document's screen holds two at most
+        folded = lowered.decode("utf-8", "surrogatepass")
+        del lowered
+        if not folded.isascii() and any(trap in folded for trap in ODD_FOLDS):
             return _Candidates(None, None, None)
         led: set[int] | None = set()
         for gates in self.led_gates:
             gates.lines(folded if gates.folded else text, led)
-        targets: dict[int, set[int]] = {}
-        self.finder.find(folded, text, targets)
         for regex, scanned in self.scans:
             found = regex.search(folded)
             while found:
@@ -545,6 +564,8 @@ class _Screener:
         for offset, line_targets in targets.items():
             pieces = tuple(self.searched[target] for target in sorted(line_targets) if target >= 0)
             if pieces:
+                pieces = _checked(folded, offset, pieces)
+            if pieces:
                 searched[offset] = pieces
             if SPAN in line_targets and span_lines is not None:
                 span_lines.add(offset)
@@ -553,6 +574,15 @@ class _Screener:
         if self.led_anywhere:
             led = None
         return _Candidates(led, searched, span_lines)
+
+
+def _checked(folded: str, offset: int, pieces: tuple[Searched, ...]) -> tuple[Searched, ...]:
+    """The pieces whose gate check (``gate_check``) the folded line at ``offset`` passes: most
+    lines holding a needle ("sign", "follow") fail it, and dropping them here spares each
+    the dispatch of a line tried. The check accepts more on the line than on its match text
+    (whitespace runs are runs in it), so no line that could match is dropped."""
+    end = folded.find("\n", offset) % (len(folded) + 1)
+    return tuple(piece for piece in pieces if piece.check is None or piece.check.search(folded, offset, end))
 
 
 class _Gates:
@@ -576,7 +606,8 @@ _END = re.Match.end
 
 
 class _Finder:
-    """Every needle of the targets not scanned for, in one Aho-Corasick automaton per view.
+    """Every needle of the targets not scanned for, in one Aho-Corasick automaton per view, run
+    on its UTF-8 (the automaton's own, so a text is encoded once, not once per view).
 
     Needles of case-sensitive patterns are looked for lower-cased in the folded view when they
     are ASCII (a superset); other ones in the document as it is."""
@@ -601,26 +632,69 @@ class _Finder:
             also = tuple(frozenset(known[fold(n)] for n in group) for group in target.also)
             for needle in target.needles:
                 self.owners[on_folded][known[fold(needle)]].append((target.target, also))
-        self.automata = {view: AhoCorasick(list(numbers)) for view, numbers in self.numbers.items() if numbers}
-        self.longest = {view: max(map(len, numbers), default=1) for view, numbers in self.numbers.items()}
+        self.automata: dict[bool, BytesAhoCorasick] = {}
+        self.spelled: dict[bool, list[int]] = {}
+        """Per view: the number of the needle each of its automaton's spellings spells."""
+        for view, numbers in self.numbers.items():
+            spellings = [
+                (spelling, number) for needle, number in numbers.items() for spelling in (_as_viewed(needle) if view else [needle])
+            ]
+            if spellings:
+                self.automata[view] = BytesAhoCorasick([spelling.encode() for spelling, _number in spellings])
+                self.spelled[view] = [number for _spelling, number in spellings]
 
-    def find(self, folded: str, text: str, targets: dict[int, set[int]]) -> None:
+    def find(self, views: dict[bool, bytes], targets: dict[int, set[int]]) -> None:
+        """Add the targets whose needles a line holds to ``targets``, by line offset; ``views``:
+        the UTF-8 of the folded view (True) and of the document (False)."""
         for on_folded, automaton in self.automata.items():
-            view = folded if on_folded else text
-            held: dict[int, set[int]] = {}  # line offset: the needles found in it
+            data, numbers = views[on_folded], self.spelled[on_folded]
+            held: dict[int, set[int]] = {}  # line offset in ``data``: the needles found in it
             start = end = -1
-            for number, found_at, _found_end in _needles_in(automaton, view, self.longest[on_folded]):
+            for spelling, found_at, _found_end in automaton.find_matches_as_indexes(data, overlapping=True):
                 if not start <= found_at < end:
-                    start = view.rfind("\n", 0, found_at) + 1
-                    end = view.find("\n", found_at) % (len(view) + 1)
+                    start = data.rfind(b"\n", 0, found_at) + 1
+                    end = data.find(b"\n", found_at) % (len(data) + 1)
                     line_needles = held.setdefault(start, set())
-                line_needles.add(number)
+                line_needles.add(numbers[spelling])
             owners = self.owners[on_folded]
-            for offset, needles in held.items():
+            starts = sorted(held)
+            for offset, needles in zip(_text_offsets(data, starts), map(held.__getitem__, starts), strict=True):
                 for number in needles:
                     for target, also in owners[number]:
                         if all(not needles.isdisjoint(group) for group in also):
                             targets.setdefault(offset, set()).add(target)
+
+
+_LOWER_PARTNERS = "\u03f4\u1e9e\u2126\u212a\u212b"
+"""ϴ ẞ Ω K Å: the characters whose lower case is neither their upper case's nor their title
+case's (``tests/test_matcher.py`` holds the list to the running Python's tables)."""
+
+
+def _as_viewed(needle: str) -> list[str]:
+    """Every spelling of a folded needle in the screen's view, where only ASCII letters are
+    lower-cased: a non-ASCII character of it as every character whose lower case it is (``ⓒ``
+    as ``Ⓒ`` too), so the view holds a spelling wherever ``str.lower`` of the document holds
+    the needle."""
+    spellings = [""]
+    for char in needle:
+        partners = {char} if char.isascii() else {c for c in (char, char.upper(), char.title(), *_LOWER_PARTNERS) if c.lower() == char}
+        spellings = [head + partner for head in spellings for partner in sorted(partners)]
+    return spellings
+
+
+def _text_offsets(data: bytes, starts: list[int]) -> list[int]:
+    """The offsets in the text of the ``starts`` (ascending line starts) in its UTF-8 ``data``:
+    each counted on from the one before, as the length of the text between (decoding it costs
+    half of deleting its continuation bytes to count the rest)."""
+    if data.isascii():
+        return starts
+    offsets = []
+    byte_at = text_at = 0
+    for start in starts:
+        text_at += len(data[byte_at:start].decode("utf-8", "surrogatepass"))
+        byte_at = start
+        offsets.append(text_at)
+    return offsets
 
 
 def _needles_of(target: _Target) -> tuple[str, ...]:
@@ -715,33 +789,3 @@ def trie(paths: Iterable[tuple[str, ...]]) -> str:
         return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
     return source(root)
-
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-NEEDLE_SLICE = 1 << 20
-"""Characters of a view the automaton is given at once: the binding copies the text and keeps a
-table of offsets beside it, some 7 bytes a character, so a long document goes in slices."""
-
-
-def _needles_in(automaton: AhoCorasick, view: str, longest: int) -> list[tuple[int, int, int]]:
-    """The automaton's matches in ``view``, whose needles are at most ``longest`` characters: in
-    slices overlapping by a needle less a character, each match counted in the slice it starts in."""
-    if len(view) <= NEEDLE_SLICE:
-        return _matches(automaton, view)
-    found = []
-    for at in range(0, len(view), NEEDLE_SLICE):
-        piece = view[at : at + NEEDLE_SLICE + longest - 1]
-        found += [(number, start + at, end + at) for number, start, end in _matches(automaton, piece) if start < NEEDLE_SLICE]
-    return found
-
-
-def _matches(automaton: AhoCorasick, view: str) -> list[tuple[int, int, int]]:
-    """The automaton's matches in ``view``. A lone surrogate (legal in JSON) cannot cross into
-    the Rust binding, so it goes in as U+FFFD: one code point for one, so every offset holds,
-    and no needle holds either character. The text itself is not changed."""
-    try:
-        return automaton.find_matches_as_indexes(view, overlapping=True)
-    except UnicodeEncodeError:
-        return automaton.find_matches_as_indexes(_LONE_SURROGATE.sub("\ufffd", view), overlapping=True)

@@ -525,16 +525,17 @@ def _nullable(op, value) -> bool:
         return False
 
 
-_ODD_FOLDS = "\u212a\u017f\u0131\u0130"
+ODD_FOLDS = "\u212a\u017f\u0131\u0130"
 """Kelvin sign, long s, dotless i, dotted I: non-ASCII letters that re.IGNORECASE equates with
-ASCII ones. A gate refuses to model them."""
+ASCII ones. A gate refuses to model them, and the screen tries every line of a document holding
+one (its view lower-cases ASCII letters only)."""
 _NON_ASCII = "^\\x00-\\x7f"
 
 
 def _gate_literal(char: str, folded: bool) -> str:
     if not folded or not _cased(char):
         return re.escape(char)
-    if char in _ODD_FOLDS:
+    if char in ODD_FOLDS:
         raise _Unknown(char)
     if char.isascii():
         return re.escape(char.lower())
@@ -558,7 +559,7 @@ def _gate_class(items, negated: bool, folded: bool) -> str:
         if high - low > MAX_CLASS_RANGE:
             raise _Unknown(op)
         chars = [chr(code) for code in range(low, high + 1)]
-        if any(char in _ODD_FOLDS for char in chars):
+        if any(char in ODD_FOLDS for char in chars):
             raise _Unknown(op)
         cased = [char for char in chars if _cased(char)]
         if negated:
