@@ -308,9 +308,14 @@ def _selectivity(needles: set[str]) -> tuple[int, int]:
 
 
 def _rarity(needle: str) -> int:
-    if needle.lower() in COMMON_WORDS:
+    if needle.lower() in COMMON_WORDS or set(needle) <= COMMON_PUNCTUATION:
         return 1
     return len(needle) if any(c.isalnum() for c in needle) else 3
+
+
+COMMON_PUNCTUATION = frozenset(" .,:;!?'\"()-–—/")
+"""The punctuation of running text: a colon is in one line of prose in four, so a pattern whose
+only other needles are short parts of words ("Crédit" gives "dit") is better found by those."""
 
 
 COMMON_WORDS = frozenset(
