@@ -62,6 +62,14 @@ def test_comment_section_runs_to_the_end():
     assert clean(text).text == LONG_STORY + "\n"
 
 
+def test_comment_section_opens_inside_a_related_list():
+    related = "Mehr zum Thema\nWindräder: Der Norden baut aus\nSolarpflicht kommt"
+    comments = "Kommentare\nHans: Sehr guter Artikel, danke für die ausführliche Recherche zu diesem Thema!\nEva: Stimme zu."
+    text = f"{LONG_STORY}\n{related}\n{comments}\n"
+    assert clean(text).text == LONG_STORY + "\n"
+    assert [r.rule for r in clean(text).removals if not r.context] == ["related.heading", "comments.section"]
+
+
 def test_comment_heading_at_the_top_does_not_take_the_article():
     text = f"Kommentare\n{LONG_STORY}\n"
     assert clean(text).text == LONG_STORY + "\n"

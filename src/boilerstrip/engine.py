@@ -369,7 +369,10 @@ def _mark_block(lines, marks, start: int, rule: Rule, hits: Hits) -> int:
     to go on from.
 
     A block that ends at a long paragraph leaves its last short line undecided: it may be the
-    heading of that paragraph, and keeping a teaser beats deleting a heading.
+    heading of that paragraph, and keeping a teaser beats deleting a heading. It ends, too, at
+    the opener of an ``end`` block (a comment section under a related list), which opens there:
+    taken as context, it never would. A second related heading stays inside the list: opening
+    afresh, it would run on over the article below.
     """
     taken: list[int] = []
     index = start + 1
@@ -377,6 +380,9 @@ def _mark_block(lines, marks, start: int, rule: Rule, hits: Hits) -> int:
     while index < len(lines):
         line = lines[index]
         if not line.is_blank:
+            own = hits.lines.get(line.offset)
+            if own is not None and own.kind == "block" and own.extent == "end":
+                break
             if line.words > rule.max_words or len(taken) >= rule.max_lines:
                 stopped_by_text = line.words > rule.max_words
                 break
