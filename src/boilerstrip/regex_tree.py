@@ -292,7 +292,11 @@ def _usable(needles: set[str], ignore_case: bool) -> set[str] | None:
     return {needle for needle in stretches if not any(other in needle for other in stretches - {needle})}
 
 
-_FOLDS_AS_RE = re.compile(r"[^\x00-\x7f©®ⓒ℗™–—„“”‘’«»·•|/\[\]]+")
+FOLDING_LETTERS = "àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿąćęłńśźżœčšžőű"
+"""Accented letters of the packs' languages that re.IGNORECASE equates with their other case
+only, as ``str.lower`` does (``tests/test_matcher.py`` checks every code point): a needle may
+hold them ("crédit", not "dit"), as the screen's view spells each in both cases."""
+_FOLDS_AS_RE = re.compile(f"[^\\x00-\\x7f©®ⓒ℗™–—„“”‘’«»·•|/\\[\\]{FOLDING_LETTERS}{FOLDING_LETTERS.upper()}]+")
 
 
 FOLD_TRAPS = ("ı", "ſ", "\u0307")
