@@ -647,7 +647,9 @@ class _Finder:
             ]
             if spellings:
                 implementation = Implementation.DFA if len(spellings) <= DFA_SPELLINGS else None
-                self.automata[view] = BytesAhoCorasick([spelling.encode() for spelling, _number in spellings], implementation=implementation)
+                self.automata[view] = BytesAhoCorasick(
+                    [spelling.encode() for spelling, _number in spellings], implementation=implementation
+                )
                 self.spelled[view] = [number for _spelling, number in spellings]
 
     def find(self, views: dict[bool, bytes], targets: dict[int, set[int]]) -> None:
