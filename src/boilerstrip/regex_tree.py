@@ -15,9 +15,11 @@ Rules see a line's ``match_text``, whose whitespace runs are single spaces, so `
 
 from __future__ import annotations
 
+import _sre
 import re
 import re._parser as sre_parse  # noqa: PLC2701 - the only parser of Python's regex dialect
 from dataclasses import dataclass
+from re._casefix import _EXTRA_CASES  # noqa: PLC2701 - the engine's own case equivalents
 from re._constants import (  # noqa: PLC2701
     ANY,
     ASSERT,
@@ -548,7 +550,29 @@ def _gate_literal(char: str, folded: bool) -> str:
         raise _Unknown(char)
     if char.isascii():
         return re.escape(char.lower())
-    return f"[{_NON_ASCII}]"  # a non-ASCII letter's case partners lower to non-ASCII letters
+    return "[" + "".join(re.escape(c) for c in sorted(_viewed_chars(char))) + "]"
+
+
+def _viewed_chars(char: str) -> set[str]:
+    """Every character the folded view may hold where a match holds ``char``, a non-ASCII
+    letter, which the view leaves as it is: each whose simple lower case IGNORECASE equates with
+    ``char``'s, its own or one of the engine's extra equivalents (``re._casefix``: Cyrillic "в"
+    and "ᲀ"), in either case. Where "any non-ASCII character" stopped a Russian pattern's gate
+    at most lines of a Russian text, this stops it at the lines starting with its words."""
+    lower = _sre.unicode_tolower(ord(char))
+    lowers = {lower, *_EXTRA_CASES.get(lower, ())}
+    chars = set()
+    for code in lowers:
+        low = chr(code)
+        chars.update(c for c in (low, low.upper(), low.title(), *LOWER_PARTNERS) if len(c) == 1 and _sre.unicode_tolower(ord(c)) in lowers)
+    if chr(lower) in ODD_FOLDS or any(c.isascii() or c in ODD_FOLDS for c in chars):
+        raise _Unknown(char)
+    return chars
+
+
+LOWER_PARTNERS = "\u03f4\u1e9e\u2126\u212a\u212b"
+"""ϴ ẞ Ω K Å: the characters whose lower case is neither their upper case's nor their title
+case's (``tests/test_matcher.py`` holds the list to the running Python's tables)."""
 
 
 def _gate_class(items, negated: bool, folded: bool) -> str:
@@ -557,7 +581,7 @@ def _gate_class(items, negated: bool, folded: bool) -> str:
     if not folded:
         return _class([(NEGATE, None)] * negated + list(items) + [(LITERAL, 10)] * negated)
     kept: list = []
-    non_ascii = False  # a non-ASCII letter is among them: its image may be any non-ASCII letter
+    non_ascii = False  # a non-ASCII letter not spelled out is among them: its image may be any
     for op, value in items:
         if op is CATEGORY:
             kept.append((op, value))
@@ -577,7 +601,15 @@ def _gate_class(items, negated: bool, folded: bool) -> str:
             continue
         kept.append((op, value))
         kept.extend((LITERAL, ord(char.lower())) for char in cased if char.isascii())
-        non_ascii = non_ascii or any(not char.isascii() for char in cased)
+        others = [char for char in cased if not char.isascii()]
+        if len(others) > MAX_CHARACTERS:
+            non_ascii = True
+            continue
+        for char in others:
+            try:
+                kept.extend((LITERAL, ord(partner)) for partner in sorted(_viewed_chars(char)))
+            except _Unknown:
+                non_ascii = True
     source = _class([(NEGATE, None)] * negated + kept + [(LITERAL, 10)] * negated)
     return f"(?:{source}|[{_NON_ASCII}])" if non_ascii else source
 
