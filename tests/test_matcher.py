@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from boilerstrip import compile_rules, lines
 from boilerstrip.index import _LOWER_PARTNERS, _as_viewed
 from boilerstrip.lines import DECORATION, _joined, key_of, match_text, split_lines
-from boilerstrip.regex_tree import FOLD_TRAPS, ODD_FOLDS, gate, shape
+from boilerstrip.regex_tree import FOLD_TRAPS, FOLDING_LETTERS, ODD_FOLDS, _Unknown, _viewed_chars, gate, shape
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -104,6 +104,35 @@ def test_fold_traps_are_the_only_characters_where_lower_and_ignorecase_disagree_
             assert char in ODD_FOLDS, hex(code)
             if not (char.lower().isascii() and letter.fullmatch(char.lower())):
                 assert any(trap in char.lower() for trap in FOLD_TRAPS), hex(code)
+
+
+def test_folding_letters_match_only_what_lowers_to_them():
+    """A needle may hold the letters of ``regex_tree.FOLDING_LETTERS``: IGNORECASE equates each
+    with nothing but the characters ``str.lower`` takes to its lower case."""
+    letters = FOLDING_LETTERS + FOLDING_LETTERS.upper()
+    assert letters.lower() == FOLDING_LETTERS * 2
+    matchers = [(re.compile(f"(?i){re.escape(letter)}"), letter.lower()) for letter in letters]
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        for matcher, lower in matchers:
+            if matcher.fullmatch(char):
+                assert char.lower() == lower, (lower, hex(code))
+
+
+def test_a_gate_spells_a_non_ascii_letter_as_everything_ignorecase_equates_with_it():
+    """``regex_tree._viewed_chars``: for the Latin, Greek and Cyrillic letters, every character
+    of every plane that IGNORECASE matches to one is among those its gate spells it as."""
+    everything = "".join(chr(code) for code in range(sys.maxunicode + 1) if not 0xD800 <= code < 0xE000)
+    for code in range(0xC0, 0x530):
+        char = chr(code)
+        if not (char.lower() != char or char.upper() != char):
+            continue
+        try:
+            spelled_as = _viewed_chars(char)
+        except _Unknown:
+            continue
+        spelled = set(re.findall(f"(?i){re.escape(char)}", everything))
+        assert spelled <= spelled_as, hex(code)
 
 
 def test_the_screen_view_tells_apart_what_str_lower_does():

@@ -674,9 +674,7 @@ class _Finder:
                             targets.setdefault(offset, set()).add(target)
 
 
-_LOWER_PARTNERS = "\u03f4\u1e9e\u2126\u212a\u212b"
-"""ϴ ẞ Ω K Å: the characters whose lower case is neither their upper case's nor their title
-case's (``tests/test_matcher.py`` holds the list to the running Python's tables)."""
+_LOWER_PARTNERS = regex_tree.LOWER_PARTNERS
 
 
 def _as_viewed(needle: str) -> list[str]:
