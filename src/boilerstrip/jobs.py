@@ -262,14 +262,9 @@ def _windows(unit: FileUnit, options: RunOptions, source: BinaryIO) -> Done:
         return done
     if not changed and unit.target is not None:
         output.discard()  # unchanged: not touched in place, its time stamp included; else the very bytes, compressed or not
-        if options.action == Action.IN_PLACE:
-            return done
-        output = AtomicFile(unit.target)
-        try:
-            output.append_file(unit.name)
-        except BaseException:
-            output.discard()
-            raise
+        if options.action != Action.IN_PLACE:
+            _copy_as_is(unit.name, unit.target)
+        return done
     output.commit()
     if isinstance(output, Spool):
         done.spooled = output.path
@@ -362,19 +357,24 @@ def _pass_through(done: Done, unit: FileUnit, error: TooLarge, options: RunOptio
         return done.fail(f"{error}; not cleaned, not written")
     if options.action == Action.CLEAN:
         try:
-            output = AtomicFile(unit.target)
-            try:
-                output.append_file(unit.name)
-            except BaseException:
-                output.discard()
-                raise
-            output.commit()
+            _copy_as_is(unit.name, unit.target)
         except OSError as failure:
             return done.fail(f"{unit.target}: cannot write ({failure.strerror or failure})")
         done.messages.append(f"{error}; copied unchanged")
     else:
         done.messages.append(f"{error}; left as it is")
     return done
+
+
+def _copy_as_is(source: str, target: str) -> None:
+    """``source``'s very bytes written (streamed) to ``target``, atomically: whole or not at all."""
+    output = AtomicFile(target)
+    try:
+        output.append_file(source)
+    except BaseException:
+        output.discard()
+        raise
+    output.commit()
 
 
 def clean_chunk(unit: ChunkUnit, options: RunOptions) -> Done:
