@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from boilerstrip import compile_rules, lines
-from boilerstrip.index import _LOWER_PARTNERS, _as_viewed
+from boilerstrip.index import _as_viewed
 from boilerstrip.lines import DECORATION, _joined, key_of, match_text, split_lines
-from boilerstrip.regex_tree import FOLD_TRAPS, FOLDING_LETTERS, ODD_FOLDS, _Unknown, _viewed_chars, gate, shape
+from boilerstrip.regex_tree import FOLD_TRAPS, FOLDING_LETTERS, LOWER_PARTNERS, ODD_FOLDS, _Unknown, _viewed_chars, gate, shape
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -139,7 +139,7 @@ def test_the_screen_view_tells_apart_what_str_lower_does():
     """The screen lower-cases ASCII letters only (``index.CompiledRules``' screen): every other
     character a gate or a needle could tell from its lower case is a trap (``ODD_FOLDS``), in
     the same classes (``\\w``, ``\\d``, ``\\s``) as it, and spelled by ``_as_viewed``
-    (the upper or title case of its lower case, or one of ``_LOWER_PARTNERS``)."""
+    (the upper or title case of its lower case, or one of ``LOWER_PARTNERS``)."""
     for code in range(128, sys.maxunicode + 1):
         char = chr(code)
         lower = char.lower()
@@ -149,7 +149,7 @@ def test_the_screen_view_tells_apart_what_str_lower_does():
             assert char in ODD_FOLDS, hex(code)
             continue
         assert lower.upper() != lower, hex(code)  # cased, as the gates of a folded view take it
-        assert char in (lower.upper(), lower.title()) or char in _LOWER_PARTNERS, hex(code)
+        assert char in (lower.upper(), lower.title()) or char in LOWER_PARTNERS, hex(code)
         assert char in _as_viewed(lower), hex(code)
         for category in (r"\w", r"\d", r"\s"):
             assert bool(re.fullmatch(category, char)) == bool(re.fullmatch(category, lower)), hex(code)

@@ -674,9 +674,6 @@ class _Finder:
                             targets.setdefault(offset, set()).add(target)
 
 
-_LOWER_PARTNERS = regex_tree.LOWER_PARTNERS
-
-
 def _as_viewed(needle: str) -> list[str]:
     """Every spelling of a folded needle in the screen's view, where only ASCII letters are
     lower-cased: a non-ASCII character of it as every character whose lower case it is (``ⓒ``
@@ -684,7 +681,9 @@ def _as_viewed(needle: str) -> list[str]:
     the needle."""
     spellings = [""]
     for char in needle:
-        partners = {char} if char.isascii() else {c for c in (char, char.upper(), char.title(), *_LOWER_PARTNERS) if c.lower() == char}
+        partners = (
+            {char} if char.isascii() else {c for c in (char, char.upper(), char.title(), *regex_tree.LOWER_PARTNERS) if c.lower() == char}
+        )
         spellings = [head + partner for head in spellings for partner in sorted(partners)]
     return spellings
 
