@@ -324,3 +324,19 @@ def test_the_summary_table_is_for_a_terminal_or_statistics(tree, tmp_path):
     assert quiet.exit_code == 0 and "documents changed" not in quiet.stderr
     asked = run("clean", tree, "-o", tmp_path / "o2", "-j", "1", "--statistics")
     assert "documents changed" in asked.stderr
+
+
+def test_stdin_beside_files_is_cleaned_in_turn_with_two_jobs(tmp_path):
+    """Stdin among other inputs is cleaned by the main process as it comes, in its turn: the output
+    is that of one job, every document in the order named."""
+    for name, text in {"a.txt": PROSE_A, "b.txt": PROSE_B}.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    piped = "© AFP\nDieser Satz kommt von stdin und ist lang genug, um ein Absatz zu sein.\n"
+    one = run("clean", tmp_path / "a.txt", "-", tmp_path / "b.txt", "-j", "1", input=piped)
+    two = run("clean", tmp_path / "a.txt", "-", tmp_path / "b.txt", "-j", "2", input=piped)
+    assert (two.exit_code, two.stdout) == (one.exit_code, one.stdout)
+    assert one.stdout == "\n".join([PROSE_A.split("\n")[1], piped.split("\n")[1], PROSE_B.split("\n")[1], ""]), one.output
+
+
+PROSE_A = "Foto: dpa\nDieser Satz steht in der ersten Datei und ist lang genug, um zu bleiben.\n"
+PROSE_B = "Foto: Reuters\nDieser Satz steht in der zweiten Datei und ist ebenfalls lang genug.\n"

@@ -256,10 +256,12 @@ def test_a_big_document_takes_a_small_multiple_of_its_size(tmp_path, monkeypatch
     short = "".join(f"Item {number}\n" for number in range(size // 12))  # no place to cut a window
     (tmp_path / "big.txt").write_text(text, encoding="utf-8")
     (tmp_path / "short.txt").write_text(short, encoding="utf-8")
+    (tmp_path / "small.txt").write_text("Foto: dpa\nEin Satz, der bleibt.\n", encoding="utf-8")
     (tmp_path / "big.txt.gz").write_bytes(gzip.compress(text.encode(), compresslevel=1))
     runs = {
         "file": (("clean", tmp_path / "big.txt", "-o", tmp_path / "out"), os.devnull, text),
         "stdin": (("clean", "-q"), tmp_path / "big.txt", text),
+        "stdin beside a file, two jobs": (("clean", "-", tmp_path / "small.txt", "-j", "2", "-q"), tmp_path / "big.txt", text),
         "json": (("clean", "--format", "json", tmp_path / "big.txt"), os.devnull, text),
         "gzip": (("clean", tmp_path / "big.txt.gz", "-o", tmp_path / "gz"), os.devnull, text),
         "short lines": (("clean", tmp_path / "short.txt", "-o", tmp_path / "short"), os.devnull, short),

@@ -41,7 +41,7 @@ from .jobs import ChunkUnit, Done, FileUnit, Unit, process
 from .jsonl import plan_chunks, read_chunks
 from .options import Action, OutputFormat, RuleSelection, RunOptions
 from .report import FindingsJson, Tally
-from .sources import GZIP_MAGIC, STDIN, InputError, Kind, kind_of, open_input, read_bytes, stdin, stdin_head
+from .sources import GZIP_MAGIC, STDIN, InputError, Kind, kind_of, open_input, stdin, stdin_head
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -384,16 +384,14 @@ class Batch:
 
     def _submit_file(self, pipeline: Pipeline, item: Planned) -> None:
         path = item.source.path
-        if path == STDIN and pipeline.pool is None:
-            unit = FileUnit(self.options.stdin_filename or STDIN, stdin=True)  # read here, as it comes
-        elif path == STDIN:
-            try:
-                unit = FileUnit(self.options.stdin_filename or STDIN, data=read_bytes(STDIN))
-            except InputError as error:
-                self._emit(Done().fail(str(error)))
-                return
-        else:
-            unit = FileUnit(path, item.target, size=file_size(path), rules=item.rules)
+        if path == STDIN:
+            # cleaned here, window by window as it comes, when its turn comes: a worker would be
+            # sent the whole of it, read into memory first
+            unit = FileUnit(self.options.stdin_filename or STDIN, stdin=True)
+            self._send_bundle(pipeline)
+            pipeline.after(lambda: self._emit_all(process(unit, self.options)))
+            return
+        unit = FileUnit(path, item.target, size=file_size(path), rules=item.rules)
         self._bundle.append(unit)
         if len(self._bundle) >= BUNDLE_FILES or sum(u.size for u in self._bundle) >= BUNDLE_BYTES:
             self._send_bundle(pipeline)
