@@ -45,6 +45,8 @@ def expected(question: tuple) -> object:
         return tomllib.loads(arguments[0].decode("utf-8"))
     if kind == "letters":
         return "".join(letter for letter in index._LETTERS if re.fullmatch(arguments[0], letter))
+    if kind == "trie":
+        return regex_tree.trie(arguments[0])
     return {"shape": regex_tree.shape, "gate": regex_tree.gate, "after_blanks": regex_tree.after_blanks}[kind](*arguments)
 
 
@@ -53,7 +55,7 @@ def cached(question: tuple) -> object:
     kind, *arguments = question
     if kind == "sre":
         return memo.regex(*arguments)
-    if kind in ("toml", "letters"):
+    if kind in ("toml", "letters", "trie"):
         return memo.remember(question, lambda: pytest.fail(f"{kind} not in the cache"))
     return {"shape": index.shape, "gate": index.gate, "after_blanks": index.after_blanks}[kind](*arguments)
 
@@ -72,7 +74,7 @@ def same(found: object, wanted: object) -> bool:
 def test_every_answer_read_back_from_the_cache_is_what_the_work_itself_gives(fresh, monkeypatch):
     ask_everything()
     questions = sorted(memo._MEMO.asked, key=repr)
-    assert {q[0] for q in questions} == {"shape", "gate", "after_blanks", "letters", "sre", "toml"}
+    assert {q[0] for q in questions} == {"shape", "gate", "after_blanks", "letters", "sre", "toml", "trie"}
     assert sum(q[0] == "toml" for q in questions) == len(builtin_pack_paths())
     [cache] = fresh.glob("analysis-*.marshal")
     assert set(memo._read(str(cache))) == set(questions), "every answer is in the file"

@@ -39,7 +39,7 @@ from .lines import DECORATION, key_of
 from .model import Rule
 from .options import RuleSelection
 from .packs import EVERY_RULE, load_rules
-from .regex_tree import FOLD_TRAPS, ODD_FOLDS, Shape, atom_characters
+from .regex_tree import FOLD_TRAPS, ODD_FOLDS, Shape, atom_characters, trie
 
 Regex = re.Pattern[str] | LinearPattern
 """A shipped pattern's ``re`` regex, or a user pattern's RE2 one (``linear.py``)."""
@@ -181,7 +181,7 @@ class CompiledRules:
         starts = [(after_blanks(pattern, case_sensitive), case_sensitive) for pattern, case_sensitive, _linear in span_patterns]
         self._span_starts = None
         if spans and not linear_spans and all(paths for paths, _ in starts):  # RE2's finditer is linear as it is
-            alternation = "|".join(f"(?{'-i' if cs else 'i'}:{trie(paths)})" for paths, cs in starts)
+            alternation = "|".join(f"(?{'-i' if cs else 'i'}:{_trie(paths)})" for paths, cs in starts)
             self._span_starts = memo.regex(alternation)
         span_shapes = [shape(pattern, case_sensitive) for pattern, case_sensitive, _linear in span_patterns]
         self._span_needles = None if any(s.needles is None for s in span_shapes) else span_shapes
@@ -596,7 +596,7 @@ class _Gates:
 
     def __init__(self, folded: bool, paths: list[tuple[str, ...]]):
         self.folded = folded
-        self.breaks = memo.regex(f"\n(?!\r?\n)(?={_LINE_START}{trie(paths)})")
+        self.breaks = memo.regex(f"\n(?!\r?\n)(?={_LINE_START}{_trie(paths)})")
 
     def lines(self, view: str, found: set[int]) -> None:
         """Add the lines these gates stop at to ``found``. The first line, which no line break
@@ -753,7 +753,14 @@ def _scans(targets: list[_Target]) -> list[tuple[re.Pattern[str], frozenset[int]
             paths, owners = by_first.setdefault(atoms[0], ([], set()))
             paths.append(atoms)
             owners.add(target.target)
-    return [(memo.regex(trie(paths)), frozenset(owners)) for paths, owners in by_first.values()]
+    return [(memo.regex(_trie(paths)), frozenset(owners)) for paths, owners in by_first.values()]
+
+
+def _trie(paths: list[tuple[str, ...]]) -> str:
+    """``regex_tree.trie`` of the paths, remembered (``memo``): spelling the gates of the shipped
+    packs took every start some ten milliseconds, as long as building the rest of the screen."""
+    paths = tuple(paths)
+    return memo.remember(("trie", paths), lambda: trie(paths))
 
 
 def gate_check(pattern: str, case_sensitive: bool, flat: bool) -> OnFirstUse | None:
@@ -763,37 +770,8 @@ def gate_check(pattern: str, case_sensitive: bool, flat: bool) -> OnFirstUse | N
     paths = gate(pattern, case_sensitive, folded=True, anchored=False, flat=flat)
     if not paths or () in paths or not _starts_plainly(paths, CHECK_FIRST):
         return None
-    return OnFirstUse(lambda: memo.regex(trie(paths)))
+    return OnFirstUse(lambda: memo.regex(_trie(paths)))
 
 
 CHECK_FIRST = 4
 """A gate searched for before its pattern starts with one of at most this many characters."""
-
-
-def _on_one_line(atom: str) -> str:
-    return "[^\\S\\n]" + atom[2:] if atom.startswith("\\s") else atom
-
-
-def trie(paths: Iterable[tuple[str, ...]]) -> str:
-    """The paths as one alternation sharing their common starts, so the regex engine tests a
-    character once against each distinct first atom, not against every path. Whitespace in a
-    path never takes a line break: every test is of one line, and one that ran on over blank
-    lines would make the screen quadratic in them."""
-    root: dict = {}
-    for atoms in sorted(paths, key=len):
-        node = root
-        for atom in map(_on_one_line, atoms):
-            if None in node:
-                break  # a shorter path already accepts everything this one does
-            node = node.setdefault(atom, {})
-        else:
-            node.clear()
-            node[None] = {}
-
-    def source(node: dict) -> str:
-        if None in node:
-            return ""
-        branches = [atom + source(child) for atom, child in node.items()]
-        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-    return source(root)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import _sre
 import re
 import re._parser as sre_parse  # noqa: PLC2701 - the only parser of Python's regex dialect
+from collections.abc import Iterable
 from dataclasses import dataclass
 from re._casefix import _EXTRA_CASES  # noqa: PLC2701 - the engine's own case equivalents
 from re._constants import (  # noqa: PLC2701
@@ -651,3 +652,32 @@ def atom_characters(atom: str) -> set[str] | None:
 
 
 MAX_CHARACTERS = 64
+
+
+def _on_one_line(atom: str) -> str:
+    return "[^\\S\\n]" + atom[2:] if atom.startswith("\\s") else atom
+
+
+def trie(paths: Iterable[tuple[str, ...]]) -> str:
+    """The paths as one alternation sharing their common starts, so the regex engine tests a
+    character once against each distinct first atom, not against every path. Whitespace in a
+    path never takes a line break: every test is of one line, and one that ran on over blank
+    lines would make the screen quadratic in them."""
+    root: dict = {}
+    for atoms in sorted(paths, key=len):
+        node = root
+        for atom in map(_on_one_line, atoms):
+            if None in node:
+                break  # a shorter path already accepts everything this one does
+            node = node.setdefault(atom, {})
+        else:
+            node.clear()
+            node[None] = {}
+
+    def source(node: dict) -> str:
+        if None in node:
+            return ""
+        branches = [atom + source(child) for atom, child in node.items()]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return source(root)
