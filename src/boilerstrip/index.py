@@ -643,6 +643,8 @@ class _Finder:
         self.automata: dict[bool, BytesAhoCorasick] = {}
         self.spelled: dict[bool, list[int]] = {}
         """Per view: the number of the needle each of its automaton's spellings spells."""
+        self.resolved: dict[bool, dict[int | frozenset[int], tuple[int, ...]]] = {True: {}, False: {}}
+        """Per view: the targets of a line's needles, by the needles (``MAX_RESOLVED``)."""
         for view, numbers in self.numbers.items():
             spellings = [
                 (spelling, number) for needle, number in numbers.items() for spelling in (_as_viewed(needle) if view else [needle])
@@ -661,19 +663,42 @@ class _Finder:
             data, numbers = views[on_folded], self.spelled[on_folded]
             held: dict[int, set[int]] = {}  # line offset in ``data``: the needles found in it
             start = end = -1
+            line_needles: set[int] = set()
             for spelling, found_at, _found_end in automaton.find_matches_as_indexes(data, overlapping=True):
                 if not start <= found_at < end:
                     start = data.rfind(b"\n", 0, found_at) + 1
                     end = data.find(b"\n", found_at) % (len(data) + 1)
                     line_needles = held.setdefault(start, set())
                 line_needles.add(numbers[spelling])
-            owners = self.owners[on_folded]
+            resolved = self.resolved[on_folded]
             starts = sorted(held)
             for offset, needles in zip(_text_offsets(data, starts), map(held.__getitem__, starts), strict=True):
-                for number in needles:
-                    for target, also in owners[number]:
-                        if all(not needles.isdisjoint(group) for group in also):
-                            targets.setdefault(offset, set()).add(target)
+                key = next(iter(needles)) if len(needles) == 1 else frozenset(needles)
+                found = resolved.get(key)
+                if found is None:
+                    if len(resolved) >= MAX_RESOLVED:
+                        resolved.clear()
+                    found = resolved[key] = self._targets(on_folded, needles)
+                if found:
+                    line_targets = targets.get(offset)
+                    if line_targets is None:
+                        targets[offset] = set(found)
+                    else:
+                        line_targets.update(found)
+
+    def _targets(self, on_folded: bool, needles: set[int]) -> tuple[int, ...]:
+        """The targets a line holding these needles (by number) may hold: those a needle is a
+        first needle of, whose further needles the line holds too."""
+        owners = self.owners[on_folded]
+        return tuple(
+            {target: None for number in needles for target, also in owners[number] if all(not needles.isdisjoint(group) for group in also)}
+        )
+
+
+MAX_RESOLVED = 4096
+"""Sets of needles a line held, remembered with the targets they give (``_Finder.find``): lines
+repeat their needles (a credit under every picture), and a page of boilerplate lines asked the
+same question for each, at five microseconds a line. Past this many, the memory starts afresh."""
 
 
 def _as_viewed(needle: str) -> list[str]:
