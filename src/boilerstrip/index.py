@@ -545,6 +545,13 @@ class _Screener:
         self.finder = _Finder([target for target in targets if target.needles and not target.scan])
         self.spans_anywhere = any(target.target == SPAN and not target.needles for target in targets)
         """A span pattern without needles: every line may hold a span."""
+        self.plans: dict[frozenset[int], tuple[tuple[Searched, ...], bool, bool, bool]] = {}
+        """What a line asks, by the targets its needles give (``_plan``)."""
+        self.checked: dict[tuple[str, frozenset[int]], tuple[Searched, ...]] = {}
+        """The searched patterns whose gate check a folded line passes, by the line and its
+        targets: most lines holding a needle ("sign", "follow") fail it, and dropping them here
+        spares each the dispatch of a line tried. The check accepts more on the line than on its
+        match text (whitespace runs are runs in it), so no line that could match is dropped."""
         memo.save()
 
     def screen(self, text: str) -> _Candidates:
@@ -567,28 +574,44 @@ class _Screener:
                 found = regex.search(folded, found.start() + 1)
         searched = {}
         span_lines = None if self.spans_anywhere else set()
+        checked = self.checked
         for offset, line_targets in targets.items():
-            pieces = tuple(self.searched[target] for target in sorted(line_targets) if target >= 0)
-            if pieces:
-                pieces = _checked(folded, offset, pieces)
+            key = frozenset(line_targets)
+            plan = self.plans.get(key)
+            if plan is None:
+                plan = self.plans[key] = self._plan(line_targets)
+            pieces, checks, spanned, is_led = plan
+            if checks:
+                end = folded.find("\n", offset) % (len(folded) + 1)
+                if end - offset > CHECKED_LINE:
+                    pieces = tuple(piece for piece in pieces if piece.check is None or piece.check.search(folded, offset, end))
+                else:
+                    line = folded[offset:end]
+                    kept = checked.get((line, key))
+                    if kept is None:
+                        if len(checked) >= MAX_RESOLVED:
+                            checked.clear()
+                        kept = checked[line, key] = tuple(piece for piece in pieces if piece.check is None or piece.check.search(line))
+                    pieces = kept
             if pieces:
                 searched[offset] = pieces
-            if SPAN in line_targets and span_lines is not None:
+            if spanned and span_lines is not None:
                 span_lines.add(offset)
-            if LED in line_targets:
+            if is_led:
                 led.add(offset)
         if self.led_anywhere:
             led = None
         return _Candidates(led, searched, span_lines)
 
-
-def _checked(folded: str, offset: int, pieces: tuple[Searched, ...]) -> tuple[Searched, ...]:
-    """The pieces whose gate check (``gate_check``) the folded line at ``offset`` passes: most
-    lines holding a needle ("sign", "follow") fail it, and dropping them here spares each
-    the dispatch of a line tried. The check accepts more on the line than on its match text
-    (whitespace runs are runs in it), so no line that could match is dropped."""
-    end = folded.find("\n", offset) % (len(folded) + 1)
-    return tuple(piece for piece in pieces if piece.check is None or piece.check.search(folded, offset, end))
+    def _plan(self, line_targets: set[int]) -> tuple[tuple[Searched, ...], bool, bool, bool]:
+        """What a line whose needles give ``line_targets`` asks: its searched patterns, whether
+        any has a gate check to pass first (``gate_check``), whether it may hold a span, whether
+        a pattern with a known start may match it. Remembered (``MAX_RESOLVED``) by the targets:
+        lines repeat them, and a page of credit lines worked each out again."""
+        if len(self.plans) >= MAX_RESOLVED:
+            self.plans.clear()
+        pieces = tuple(self.searched[target] for target in sorted(line_targets) if target >= 0)
+        return pieces, any(piece.check is not None for piece in pieces), SPAN in line_targets, LED in line_targets
 
 
 class _Gates:
@@ -695,6 +718,9 @@ class _Finder:
         )
 
 
+CHECKED_LINE = 200
+"""A line up to this long has its gate checks remembered by its text (``_Screener.checked``):
+the repeated lines are short ones, and a longer line would cost more to hash than to check."""
 MAX_RESOLVED = 4096
 """Sets of needles a line held, remembered with the targets they give (``_Finder.find``): lines
 repeat their needles (a credit under every picture), and a page of boilerplate lines asked the
