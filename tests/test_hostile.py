@@ -54,3 +54,17 @@ def test_a_backtracking_user_pattern_ends_in_time(tmp_path):
     )
     text = ARTICLE + "word " * 30 + "\n" + "a" * 60 + "\n" + "aaax\n" + ARTICLE
     assert clean_in_subprocess("--rules", str(pack), text=text) == ARTICLE + "word " * 30 + "\n" + "a" * 60 + "\n" + ARTICLE
+
+
+def test_a_line_past_the_longest_tried_is_kept_whole_with_its_spans():
+    """A line of more than 64K characters is never boilerplate: a reading-time pattern
+    (``\\d+ min read``) would match this one whole, and the credit inside it is a span rule's."""
+    from boilerstrip import clean
+    from boilerstrip.index import LONGEST_TRIED
+
+    huge = "1" * LONGEST_TRIED + " min read"
+    spanned = "Ein Satz (Foto: dpa) " + "und noch mehr Text " * (LONGEST_TRIED // 19)
+    text = f"{ARTICLE}{huge}\n{spanned}\n{ARTICLE}"
+    assert clean(text).text == text
+    short = f"{ARTICLE}1 min read\nEin Satz (Foto: dpa) und mehr Text hier.\n{ARTICLE}"
+    assert clean(short).text == f"{ARTICLE}Ein Satz und mehr Text hier.\n{ARTICLE}", "the same, short, goes"

@@ -220,6 +220,8 @@ class CompiledRules:
         within a document ("Foto: dpa" under every picture), and each repeat is then one lookup."""
         for offset in sorted(offsets):
             end = text.find("\n", offset)
+            if (len(text) if end < 0 else end) - offset > LONGEST_TRIED:
+                continue
             body = text[offset:] if end < 0 else text[offset:end].removesuffix("\r")
             pieces = None if searched is None else searched.get(offset, ())
             asked = (body, led is None or offset in led, span_lines is None or offset in span_lines, pieces and tuple(map(id, pieces)))
@@ -498,6 +500,11 @@ class _Candidates:
 
 
 _EVERY_LINE = _Candidates(None, None, None)
+LONGEST_TRIED = 1 << 16
+"""A line of more characters than this is article text or data, never boilerplate: no rule is
+tried on it, whole or for spans (the engine keeps it, as every long line no rule matched). Trying
+them on a line of 50 MB held five more copies of it (its text, its match text, its words, its
+lower case), so that one line took sixteen times its size in memory."""
 SCREEN_FROM = 8
 """Until a document of this many lines (or 200 characters a line) comes, lines are tried one by
 one: building the screen (tens of milliseconds) costs more than trying a few lines without it,
