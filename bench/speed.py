@@ -259,6 +259,24 @@ def main() -> None:
             packed.write_bytes(gzip.compress(big.read_bytes(), compresslevel=1))
             short = scratch / "short.txt"  # a run of short lines: no place to cut a window
             short.write_text("".join(f"Item {n}\n" for n in range(int(options.big_mb * 1e6 / 12))), encoding="utf-8")
+            flat = " ".join(big.read_text(encoding="utf-8").split())
+            one_lines = {  # a line is never cut: each copy of it is whole, at 1, 2 or 4 bytes a character
+                "one line, ASCII": flat.encode("ascii", "ignore").decode() + "\n",
+                "one line, one emoji": flat + " 🙂\n",
+            }
+            for kind, line in one_lines.items():
+                path = scratch / f"{kind.replace(' ', '-').replace(',', '')}.txt"
+                path.write_text(line, encoding="utf-8")
+                rss_kb = run(boilerstrip("clean", str(path), "-o", fresh() + ".txt", "-q"))[1]
+                in_memory_mib = (sys.getsizeof(line) - sys.getsizeof("")) / 2**20
+                rows.append(
+                    (
+                        f"one {path.stat().st_size / 1e6:.0f} MB document, {kind}: peak RSS",
+                        f"{rss_kb / 1024:.0f} MiB",
+                        f"≤ {5 * in_memory_mib + 64:.0f} MiB",
+                        f"{rss_kb / 1024 / in_memory_mib:.1f}x its text in memory ({in_memory_mib:.0f} MiB); 5x that + 64 MiB",
+                    )
+                )
             peaks = {
                 "a file into a folder": (whole[1], big),
                 "stdin to stdout": (run(boilerstrip("clean", "-q"), stdin=big)[1], big),

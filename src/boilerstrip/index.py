@@ -564,9 +564,10 @@ class _Screener:
     def screen(self, text: str) -> _Candidates:
         targets: dict[int, set[int]] = {}
         raw = text.encode("utf-8", "surrogatepass")
+        self.finder.find(False, raw, targets)  # the automaton reads bytes without a copy
         lowered = raw.lower()
-        self.finder.find({True: lowered, False: raw}, targets)  # the automaton reads bytes without a copy
         del raw  # each view goes once used: a long document's screen holds two at most
+        self.finder.find(True, lowered, targets)
         folded = lowered.decode("utf-8", "surrogatepass")
         del lowered
         if not folded.isascii() and any(trap in folded for trap in ODD_FOLDS):
@@ -635,8 +636,8 @@ class _Gates:
         A blank line is turned away before the gates' alternation is entered (no pattern
         matches an empty line): in a run of blank lines that took fifteen times as long."""
         found.update(map(_END, self.breaks.finditer(view)))
-        end = view.find("\n")
-        if self.breaks.match("\n" + (view if end < 0 else view[:end])):
+        end = view.find("\n") % (len(view) + 1)
+        if end <= LONGEST_TRIED and self.breaks.match("\n" + view[:end]):  # a longer line is never tried: no copy of it
             found.add(0)
 
 
@@ -686,35 +687,37 @@ class _Finder:
                 )
                 self.spelled[view] = [number for _spelling, number in spellings]
 
-    def find(self, views: dict[bool, bytes], targets: dict[int, set[int]]) -> None:
-        """Add the targets whose needles a line holds to ``targets``, by line offset; ``views``:
-        the UTF-8 of the folded view (True) and of the document (False)."""
-        for on_folded, automaton in self.automata.items():
-            data, numbers = views[on_folded], self.spelled[on_folded]
-            held: dict[int, set[int]] = {}  # line offset in ``data``: the needles found in it
-            start = end = -1
-            line_needles: set[int] = set()
-            for spelling, found_at, _found_end in automaton.find_matches_as_indexes(data, overlapping=True):
-                if not start <= found_at < end:
-                    start = data.rfind(b"\n", 0, found_at) + 1
-                    end = data.find(b"\n", found_at) % (len(data) + 1)
-                    line_needles = held.setdefault(start, set())
-                line_needles.add(numbers[spelling])
-            resolved = self.resolved[on_folded]
-            starts = sorted(held)
-            for offset, needles in zip(_text_offsets(data, starts), map(held.__getitem__, starts), strict=True):
-                key = next(iter(needles)) if len(needles) == 1 else frozenset(needles)
-                found = resolved.get(key)
-                if found is None:
-                    if len(resolved) >= MAX_RESOLVED:
-                        resolved.clear()
-                    found = resolved[key] = self._targets(on_folded, needles)
-                if found:
-                    line_targets = targets.get(offset)
-                    if line_targets is None:
-                        targets[offset] = set(found)
-                    else:
-                        line_targets.update(found)
+    def find(self, on_folded: bool, data: bytes, targets: dict[int, set[int]]) -> None:
+        """Add the targets whose needles a line of one view holds to ``targets``, by line offset;
+        ``data``: the UTF-8 of the folded view (``on_folded``) or of the document."""
+        automaton = self.automata.get(on_folded)
+        if automaton is None:
+            return
+        numbers = self.spelled[on_folded]
+        held: dict[int, set[int]] = {}  # line offset in ``data``: the needles found in it
+        start = end = -1
+        line_needles: set[int] = set()
+        for spelling, found_at, _found_end in automaton.find_matches_as_indexes(data, overlapping=True):
+            if not start <= found_at < end:
+                start = data.rfind(b"\n", 0, found_at) + 1
+                end = data.find(b"\n", found_at) % (len(data) + 1)
+                line_needles = held.setdefault(start, set())
+            line_needles.add(numbers[spelling])
+        resolved = self.resolved[on_folded]
+        starts = sorted(held)
+        for offset, needles in zip(_text_offsets(data, starts), map(held.__getitem__, starts), strict=True):
+            key = next(iter(needles)) if len(needles) == 1 else frozenset(needles)
+            found = resolved.get(key)
+            if found is None:
+                if len(resolved) >= MAX_RESOLVED:
+                    resolved.clear()
+                found = resolved[key] = self._targets(on_folded, needles)
+            if found:
+                line_targets = targets.get(offset)
+                if line_targets is None:
+                    targets[offset] = set(found)
+                else:
+                    line_targets.update(found)
 
     def _targets(self, on_folded: bool, needles: set[int]) -> tuple[int, ...]:
         """The targets a line holding these needles (by number) may hold: those a needle is a
