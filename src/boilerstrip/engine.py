@@ -24,6 +24,8 @@ MAX_CONTEXT_RUN = 4
 """Longer runs of short lines are lists or verse; neighbours say too little about them."""
 SENTENCE_WORDS = 5
 """Fewer words ending in a full stop are a label ("Alle Rechte vorbehalten."), not a sentence."""
+ITEM_LINES = 4
+"""An item of a list is at most this many lines: a title, a source, an excerpt, a price."""
 CLOSING_QUOTES = "\"'”’»«)"
 MIN_ARTICLE_WORDS = 150
 """An ``end`` block (comments) only runs to the end after this many words of prose (lines of more
@@ -36,6 +38,8 @@ and deleting everything after it would delete the article."""
 class _Mark:
     rule: Rule
     context: bool = False
+    alone: bool = False
+    """Removed, but no neighbour for context: a repeated label (``_is_repeated_label``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,6 +347,9 @@ def _classify(lines: list[Line], hits: Hits, above: Above) -> tuple[list[_Mark |
         if rule.kind == "block":
             marks[index] = _Mark(rule)
             if rule.extent == "short":
+                if _is_repeated_label(lines, index, rule, hits):
+                    marks[index] = _Mark(rule, alone=True)
+                    continue
                 resume = _mark_block(lines, marks, index, rule, hits)
             elif _opens(lines, index, above.prose):
                 _mark_taken(lines, marks, range(index + 1, len(lines)), rule, hits)
@@ -362,6 +369,42 @@ def _opens(lines: list[Line], start: int, prose: int) -> bool:
 def _indices(lines: list[Line], offsets: Collection[int]) -> list[int]:
     """The positions of the lines starting at ``offsets``."""
     return [index for index, line in enumerate(lines) if line.offset in offsets]
+
+
+def _is_repeated_label(lines: list[Line], start: int, rule: Rule, hits: Hits) -> bool:
+    """Whether the opener of a ``short`` block recurs, word for word, an item's lines above or
+    below it: "Read more" under every item of a list, a "most popular" badge on every card, is a
+    button or a badge, not the heading of what follows. It
+    goes alone; the items between are the page's, whatever they are. A heading printed twice
+    (for two screen sizes), each time over the same list, or twice in a row, is still a heading."""
+    label = _folded(lines[start].text)
+    for step in (1, -1):
+        between = 0
+        index = start + step
+        while 0 <= index < len(lines) and between <= ITEM_LINES:
+            line = lines[index]
+            if line.is_blank:
+                index += step
+                continue
+            if line.words > rule.max_words:
+                break
+            if hits.lines.get(line.offset) is rule and _folded(line.text) == label:
+                if between:
+                    first, again = (start, index) if step > 0 else (index, start)
+                    return _folded(_next_text(lines, first)) != _folded(_next_text(lines, again))
+            else:
+                between += 1
+            index += step
+    return False
+
+
+def _next_text(lines: list[Line], index: int) -> str:
+    """The next non-blank line's text after ``index``."""
+    return next((line.text for line in lines[index + 1 :] if not line.is_blank), "")
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _mark_block(lines, marks, start: int, rule: Rule, hits: Hits) -> int:
@@ -409,11 +452,13 @@ def _resolve_context(lines: list[Line], marks: list[_Mark | None], weak: dict[in
     holding a hidden line break is several lines to a reader: it is kept, as a long line is.
     ``start``: the lines open the document (else a kept line is above them)."""
     decided = [
-        i for i, line in enumerate(lines) if not line.is_blank and (marks[i] or line.words > SHORT_WORDS or has_hidden_break(line.text))
+        i
+        for i, line in enumerate(lines)
+        if not line.is_blank and ((marks[i] and not marks[i].alone) or line.words > SHORT_WORDS or has_hidden_break(line.text))
     ]
     bounds = [-1, *decided, len(lines)]
     for before, after in pairwise(bounds):
-        run = [i for i in range(before + 1, after) if not lines[i].is_blank]
+        run = [i for i in range(before + 1, after) if not lines[i].is_blank and marks[i] is None]
         if not run:
             continue
         above = marks[before] if before >= 0 else None
