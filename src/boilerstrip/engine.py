@@ -58,6 +58,8 @@ class Above:
     """The mark of the last non-blank line above, for blank lines at the top (``_absorb_blank_lines``)."""
     kept_blank: bool = True
     """``_absorb_blank_lines``' state: no non-blank line was kept since the last blank line kept."""
+    introduces: bool = False
+    """The last line above is a sentence ending in a colon: the line below completes it (``_is_kicker``)."""
 
 
 START = Above()
@@ -198,7 +200,8 @@ def _before(hits: Hits, end: int) -> Hits:
 def _after_firewall(text: str, above: Above) -> Above:
     """What a window cut after a firewall tells the next: the prose so far; the firewall, a line
     kept, leaves nothing else."""
-    return Above(start=False, prose=_prose(text, above.prose), kept_blank=False)
+    last = text.rstrip().rsplit("\n", 1)[-1]
+    return Above(start=False, prose=_prose(text, above.prose), kept_blank=False, introduces=_introduces(last))
 
 
 def _prose(text: str, counted: int) -> int:
@@ -324,7 +327,7 @@ def _settled(lines: list[Line], hits: Hits, above: Above) -> tuple[list[_Mark | 
     """Every line's mark; where an end block takes the rest from (its first line taken) and the
     block; and ``_absorb_blank_lines``' state at the last non-blank line."""
     marks, weak, taker = _classify(lines, hits, above)
-    _resolve_context(lines, marks, weak, above.start)
+    _resolve_context(lines, marks, weak, above)
     return marks, taker, _absorb_blank_lines(lines, marks, above)
 
 
@@ -447,10 +450,10 @@ def _mark_taken(lines: list[Line], marks: list[_Mark | None], taken: Iterable[in
         marks[position] = _Mark(own) if own is not None and own.kind != "block" else _Mark(rule, context=True)
 
 
-def _resolve_context(lines: list[Line], marks: list[_Mark | None], weak: dict[int, Rule], start: bool) -> None:
+def _resolve_context(lines: list[Line], marks: list[_Mark | None], weak: dict[int, Rule], above_all: Above) -> None:
     """jusText's idea for lines: short undecided lines take the side of their neighbours. A line
     holding a hidden line break is several lines to a reader: it is kept, as a long line is.
-    ``start``: the lines open the document (else a kept line is above them)."""
+    ``above_all``: what is above the lines (at the start of the document, nothing)."""
     decided = [
         i
         for i, line in enumerate(lines)
@@ -463,10 +466,11 @@ def _resolve_context(lines: list[Line], marks: list[_Mark | None], weak: dict[in
             continue
         above = marks[before] if before >= 0 else None
         below = marks[after] if after < len(lines) else None
-        _settle_run(lines, marks, weak, run, above, below, at_end=after == len(lines), at_start=start and before < 0)
+        _settle_run(lines, marks, weak, run, above, below, at_end=after == len(lines), above_all=above_all if before < 0 else None)
 
 
-def _settle_run(lines, marks, weak, run, above, below, at_end: bool, at_start: bool) -> None:
+def _settle_run(lines, marks, weak, run, above, below, at_end: bool, above_all: Above | None) -> None:
+    """``above_all``: what is above ``lines``, when nothing of them is above the run."""
     if len(run) > MAX_CONTEXT_RUN:
         return
     weak_rule = next((weak[i] for i in run if i in weak), None)
@@ -480,12 +484,31 @@ def _settle_run(lines, marks, weak, run, above, below, at_end: bool, at_start: b
     last = run[-1]
     if last in weak:
         marks[last] = _Mark(weak[last])
-    elif below.rule.kind == "block" and below.rule.extent == "short" and not below.context and _is_kicker(lines[last]) and not at_start:
+    elif below.rule.kind == "block" and below.rule.extent == "short" and not below.context and _is_kicker(lines, last, above_all):
         marks[last] = _Mark(below.rule, context=True)
 
 
-def _is_kicker(line: Line) -> bool:
-    return line.words <= KICKER_WORDS and not line.text.rstrip().endswith((".", "!", "?"))
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•·▪◦–]|\d{1,3}[.)])[ \t]")
+"""A bullet or a number opening a line: an item of a list."""
+
+
+def _is_kicker(lines: list[Line], index: int, above_all: Above | None) -> bool:
+    """Whether the line at ``index``, just above a related heading, is its kicker (a topic label,
+    "Krieg in der Ukraine"): short, no sentence, no item of a list above it (a list's last item),
+    and not the end of a sentence the line above opens with a colon ("… use:" over a command).
+    Nothing above the lines and nothing above the document: no kicker either, the title."""
+    line = lines[index]
+    if line.words > KICKER_WORDS or line.text.rstrip().endswith((".", "!", "?")) or _LIST_ITEM.match(line.text):
+        return False
+    previous = next((lines[i] for i in range(index - 1, -1, -1) if not lines[i].is_blank), None)
+    if previous is not None:
+        return not _introduces(previous.text)
+    return above_all is not None and not above_all.start and not above_all.introduces
+
+
+def _introduces(text: str) -> bool:
+    """A sentence ending in a colon: what follows completes it."""
+    return text.rstrip().endswith(":") and len(text.split()) > SHORT_WORDS
 
 
 def _article_goes_on(lines: list[Line], run: list[int], above: _Mark) -> bool:
