@@ -63,6 +63,12 @@ def test_a_button_under_every_item_goes_alone():
     assert removed_lines(text) == ["Weiterlesen"] * 4
 
 
+def test_a_button_under_every_blurb_goes_alone():
+    blurb = "Das Modell ist leicht, hält lange durch und kostet weniger als die meisten anderen Geräte im Test."
+    text = f"{blurb}\nWeiterlesen\n{blurb}\nWeiterlesen\nVorteile\nLeicht\nNachteile\nTeuer\n"
+    assert removed_lines(text) == ["Weiterlesen"] * 2
+
+
 def test_a_heading_printed_twice_over_its_list_is_a_heading():
     widget = "Mehr zum Thema\nTeaser eins\nTeaser zwei\n"
     text = f"{PARAGRAPH}\n{widget}{widget}"

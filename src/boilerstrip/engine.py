@@ -60,6 +60,9 @@ class Above:
     """``_absorb_blank_lines``' state: no non-blank line was kept since the last blank line kept."""
     introduces: bool = False
     """The last line above is a sentence ending in a colon: the line below completes it (``_is_kicker``)."""
+    label: tuple[str, str] | None = None
+    """The rule and folded text of a ``short`` block's opener just above the last line above, a
+    long one (``_is_repeated_label``)."""
 
 
 START = Above()
@@ -110,14 +113,14 @@ def clean_window(text: str, rules: CompiledRules, above: Above = START, last: bo
             number += text.count("\n", counted, start)
             counted = start
             removals += removals_of(split_lines(text[start:stop], start, number), hits, above)
-        return Window(removals, end, above if last else _after_firewall(text, above))
+        return Window(removals, end, above if last else _after_firewall(text, above, hits))
     lines = split_lines(text)
     marks, taker, kept_blank = _settled(lines, hits, above)
     removals = _render(lines, marks, hits)
     if last:
         return Window(removals, end, above)
     if taker is None:
-        return Window(removals, end, _after_firewall(text, above))
+        return Window(removals, end, _after_firewall(text, above, hits))
     first, rule = taker
     index = _taking_cut(text, lines, marks, max(first, 1))
     if index is None:
@@ -197,11 +200,20 @@ def _before(hits: Hits, end: int) -> Hits:
     return Hits({o: r for o, r in hits.lines.items() if o < end}, {o: s for o, s in hits.spans.items() if o < end})
 
 
-def _after_firewall(text: str, above: Above) -> Above:
-    """What a window cut after a firewall tells the next: the prose so far; the firewall, a line
-    kept, leaves nothing else."""
-    last = text.rstrip().rsplit("\n", 1)[-1]
-    return Above(start=False, prose=_prose(text, above.prose), kept_blank=False, introduces=_introduces(last))
+def _after_firewall(text: str, above: Above, hits: Hits) -> Above:
+    """What a window cut after a firewall tells the next: the prose so far, whether the firewall
+    ends in a colon and the opener of a block just above it; the firewall, a line kept, leaves
+    nothing else."""
+    body = text.rstrip()
+    cut = body.rfind("\n") + 1
+    label = None
+    before = text[:cut].rstrip()
+    if before:
+        start = before.rfind("\n") + 1
+        rule = hits.lines.get(start)
+        if rule is not None and rule.kind == "block" and rule.extent == "short":
+            label = (rule.id, _folded(before[start:]))
+    return Above(start=False, prose=_prose(text, above.prose), kept_blank=False, introduces=_introduces(body[cut:]), label=label)
 
 
 def _prose(text: str, counted: int) -> int:
@@ -350,7 +362,7 @@ def _classify(lines: list[Line], hits: Hits, above: Above) -> tuple[list[_Mark |
         if rule.kind == "block":
             marks[index] = _Mark(rule)
             if rule.extent == "short":
-                if _is_repeated_label(lines, index, rule, hits):
+                if _is_repeated_label(lines, index, rule, hits, above.label):
                     marks[index] = _Mark(rule, alone=True)
                     continue
                 resume = _mark_block(lines, marks, index, rule, hits)
@@ -374,12 +386,14 @@ def _indices(lines: list[Line], offsets: Collection[int]) -> list[int]:
     return [index for index, line in enumerate(lines) if line.offset in offsets]
 
 
-def _is_repeated_label(lines: list[Line], start: int, rule: Rule, hits: Hits) -> bool:
+def _is_repeated_label(lines: list[Line], start: int, rule: Rule, hits: Hits, label_above: tuple[str, str] | None) -> bool:
     """Whether the opener of a ``short`` block recurs, word for word, an item's lines above or
     below it: "Read more" under every item of a list, a "most popular" badge on every card, is a
-    button or a badge, not the heading of what follows. It
-    goes alone; the items between are the page's, whatever they are. A heading printed twice
-    (for two screen sizes), each time over the same list, or twice in a row, is still a heading."""
+    button or a badge, not the heading of what follows. It goes alone; the items between are the
+    page's, whatever they are. Above, an item may be one long line, a product's blurb under its
+    "Read more" (``label_above``: the opener above the long line just above these lines). A
+    heading printed twice (for two screen sizes), each time over the same list, or twice in a
+    row, is still a heading."""
     label = _folded(lines[start].text)
     for step in (1, -1):
         between = 0
@@ -390,6 +404,8 @@ def _is_repeated_label(lines: list[Line], start: int, rule: Rule, hits: Hits) ->
                 index += step
                 continue
             if line.words > rule.max_words:
+                if step < 0 and not between:
+                    return _opens_above(lines, index, rule, hits, label)
                 break
             if hits.lines.get(line.offset) is rule and _folded(line.text) == label:
                 if between:
@@ -398,7 +414,17 @@ def _is_repeated_label(lines: list[Line], start: int, rule: Rule, hits: Hits) ->
             else:
                 between += 1
             index += step
+        if step < 0 and index < 0 and not between and lines and lines[0].offset == 0:
+            return label_above is not None and label_above == (rule.id, label)
     return False
+
+
+def _opens_above(lines: list[Line], index: int, rule: Rule, hits: Hits, label: str) -> bool:
+    """Whether the non-blank line above the long line at ``index`` opens a block of ``rule``
+    with ``label``. (With none above, the long line is a firewall whose region or window holds
+    no such opener: one would have joined the regions, and ended the window above.)"""
+    above = next((lines[i] for i in range(index - 1, -1, -1) if not lines[i].is_blank), None)
+    return above is not None and hits.lines.get(above.offset) is rule and _folded(above.text) == label
 
 
 def _next_text(lines: list[Line], index: int) -> str:
