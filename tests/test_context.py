@@ -57,6 +57,24 @@ def test_related_block_stops_at_article_text_and_keeps_the_heading_before_it():
     assert "Zwischenüberschrift" in kept
 
 
+def test_a_button_under_every_item_goes_alone():
+    items = "".join(f"Leitfaden {n} für Schulen\nBundesministerium\nWeiterlesen\n" for n in range(1, 5))
+    text = f"{PARAGRAPH}\n{items}"
+    assert removed_lines(text) == ["Weiterlesen"] * 4
+
+
+def test_a_button_under_every_blurb_goes_alone():
+    blurb = "Das Modell ist leicht, hält lange durch und kostet weniger als die meisten anderen Geräte im Test."
+    text = f"{blurb}\nWeiterlesen\n{blurb}\nWeiterlesen\nVorteile\nLeicht\nNachteile\nTeuer\n"
+    assert removed_lines(text) == ["Weiterlesen"] * 2
+
+
+def test_a_heading_printed_twice_over_its_list_is_a_heading():
+    widget = "Mehr zum Thema\nTeaser eins\nTeaser zwei\n"
+    text = f"{PARAGRAPH}\n{widget}{widget}"
+    assert clean(text).text == PARAGRAPH + "\n"
+
+
 def test_comment_section_runs_to_the_end():
     text = f"{LONG_STORY}\nKommentare\nHans: Sehr guter Artikel, danke für die ausführliche Recherche zu diesem Thema!\nEva: Stimme zu.\n"
     assert clean(text).text == LONG_STORY + "\n"

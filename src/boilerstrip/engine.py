@@ -24,6 +24,8 @@ MAX_CONTEXT_RUN = 4
 """Longer runs of short lines are lists or verse; neighbours say too little about them."""
 SENTENCE_WORDS = 5
 """Fewer words ending in a full stop are a label ("Alle Rechte vorbehalten."), not a sentence."""
+ITEM_LINES = 4
+"""An item of a list is at most this many lines: a title, a source, an excerpt, a price."""
 CLOSING_QUOTES = "\"'”’»«)"
 MIN_ARTICLE_WORDS = 150
 """An ``end`` block (comments) only runs to the end after this many words of prose (lines of more
@@ -36,6 +38,8 @@ and deleting everything after it would delete the article."""
 class _Mark:
     rule: Rule
     context: bool = False
+    alone: bool = False
+    """Removed, but no neighbour for context: a repeated label (``_is_repeated_label``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,11 @@ class Above:
     """The mark of the last non-blank line above, for blank lines at the top (``_absorb_blank_lines``)."""
     kept_blank: bool = True
     """``_absorb_blank_lines``' state: no non-blank line was kept since the last blank line kept."""
+    introduces: bool = False
+    """The last line above is a sentence ending in a colon: the line below completes it (``_is_kicker``)."""
+    label: tuple[str, str] | None = None
+    """The rule and folded text of a ``short`` block's opener just above the last line above, a
+    long one (``_is_repeated_label``)."""
 
 
 START = Above()
@@ -104,14 +113,14 @@ def clean_window(text: str, rules: CompiledRules, above: Above = START, last: bo
             number += text.count("\n", counted, start)
             counted = start
             removals += removals_of(split_lines(text[start:stop], start, number), hits, above)
-        return Window(removals, end, above if last else _after_firewall(text, above))
+        return Window(removals, end, above if last else _after_firewall(text, above, hits))
     lines = split_lines(text)
     marks, taker, kept_blank = _settled(lines, hits, above)
     removals = _render(lines, marks, hits)
     if last:
         return Window(removals, end, above)
     if taker is None:
-        return Window(removals, end, _after_firewall(text, above))
+        return Window(removals, end, _after_firewall(text, above, hits))
     first, rule = taker
     index = _taking_cut(text, lines, marks, max(first, 1))
     if index is None:
@@ -191,10 +200,20 @@ def _before(hits: Hits, end: int) -> Hits:
     return Hits({o: r for o, r in hits.lines.items() if o < end}, {o: s for o, s in hits.spans.items() if o < end})
 
 
-def _after_firewall(text: str, above: Above) -> Above:
-    """What a window cut after a firewall tells the next: the prose so far; the firewall, a line
-    kept, leaves nothing else."""
-    return Above(start=False, prose=_prose(text, above.prose), kept_blank=False)
+def _after_firewall(text: str, above: Above, hits: Hits) -> Above:
+    """What a window cut after a firewall tells the next: the prose so far, whether the firewall
+    ends in a colon and the opener of a block just above it; the firewall, a line kept, leaves
+    nothing else."""
+    body = text.rstrip()
+    cut = body.rfind("\n") + 1
+    label = None
+    before = text[:cut].rstrip()
+    if before:
+        start = before.rfind("\n") + 1
+        rule = hits.lines.get(start)
+        if rule is not None and rule.kind == "block" and rule.extent == "short":
+            label = (rule.id, _folded(before[start:]))
+    return Above(start=False, prose=_prose(text, above.prose), kept_blank=False, introduces=_introduces(body[cut:]), label=label)
 
 
 def _prose(text: str, counted: int) -> int:
@@ -320,7 +339,7 @@ def _settled(lines: list[Line], hits: Hits, above: Above) -> tuple[list[_Mark | 
     """Every line's mark; where an end block takes the rest from (its first line taken) and the
     block; and ``_absorb_blank_lines``' state at the last non-blank line."""
     marks, weak, taker = _classify(lines, hits, above)
-    _resolve_context(lines, marks, weak, above.start)
+    _resolve_context(lines, marks, weak, above)
     return marks, taker, _absorb_blank_lines(lines, marks, above)
 
 
@@ -343,6 +362,9 @@ def _classify(lines: list[Line], hits: Hits, above: Above) -> tuple[list[_Mark |
         if rule.kind == "block":
             marks[index] = _Mark(rule)
             if rule.extent == "short":
+                if _is_repeated_label(lines, index, rule, hits, above.label):
+                    marks[index] = _Mark(rule, alone=True)
+                    continue
                 resume = _mark_block(lines, marks, index, rule, hits)
             elif _opens(lines, index, above.prose):
                 _mark_taken(lines, marks, range(index + 1, len(lines)), rule, hits)
@@ -362,6 +384,56 @@ def _opens(lines: list[Line], start: int, prose: int) -> bool:
 def _indices(lines: list[Line], offsets: Collection[int]) -> list[int]:
     """The positions of the lines starting at ``offsets``."""
     return [index for index, line in enumerate(lines) if line.offset in offsets]
+
+
+def _is_repeated_label(lines: list[Line], start: int, rule: Rule, hits: Hits, label_above: tuple[str, str] | None) -> bool:
+    """Whether the opener of a ``short`` block recurs, word for word, an item's lines above or
+    below it: "Read more" under every item of a list, a "most popular" badge on every card, is a
+    button or a badge, not the heading of what follows. It goes alone; the items between are the
+    page's, whatever they are. Above, an item may be one long line, a product's blurb under its
+    "Read more" (``label_above``: the opener above the long line just above these lines). A
+    heading printed twice (for two screen sizes), each time over the same list, or twice in a
+    row, is still a heading."""
+    label = _folded(lines[start].text)
+    for step in (1, -1):
+        between = 0
+        index = start + step
+        while 0 <= index < len(lines) and between <= ITEM_LINES:
+            line = lines[index]
+            if line.is_blank:
+                index += step
+                continue
+            if line.words > rule.max_words:
+                if step < 0 and not between:
+                    return _opens_above(lines, index, rule, hits, label)
+                break
+            if hits.lines.get(line.offset) is rule and _folded(line.text) == label:
+                if between:
+                    first, again = (start, index) if step > 0 else (index, start)
+                    return _folded(_next_text(lines, first)) != _folded(_next_text(lines, again))
+            else:
+                between += 1
+            index += step
+        if step < 0 and index < 0 and not between and lines and lines[0].offset == 0:
+            return label_above is not None and label_above == (rule.id, label)
+    return False
+
+
+def _opens_above(lines: list[Line], index: int, rule: Rule, hits: Hits, label: str) -> bool:
+    """Whether the non-blank line above the long line at ``index`` opens a block of ``rule``
+    with ``label``. (With none above, the long line is a firewall whose region or window holds
+    no such opener: one would have joined the regions, and ended the window above.)"""
+    above = next((lines[i] for i in range(index - 1, -1, -1) if not lines[i].is_blank), None)
+    return above is not None and hits.lines.get(above.offset) is rule and _folded(above.text) == label
+
+
+def _next_text(lines: list[Line], index: int) -> str:
+    """The next non-blank line's text after ``index``."""
+    return next((line.text for line in lines[index + 1 :] if not line.is_blank), "")
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _mark_block(lines, marks, start: int, rule: Rule, hits: Hits) -> int:
@@ -404,24 +476,27 @@ def _mark_taken(lines: list[Line], marks: list[_Mark | None], taken: Iterable[in
         marks[position] = _Mark(own) if own is not None and own.kind != "block" else _Mark(rule, context=True)
 
 
-def _resolve_context(lines: list[Line], marks: list[_Mark | None], weak: dict[int, Rule], start: bool) -> None:
+def _resolve_context(lines: list[Line], marks: list[_Mark | None], weak: dict[int, Rule], above_all: Above) -> None:
     """jusText's idea for lines: short undecided lines take the side of their neighbours. A line
     holding a hidden line break is several lines to a reader: it is kept, as a long line is.
-    ``start``: the lines open the document (else a kept line is above them)."""
+    ``above_all``: what is above the lines (at the start of the document, nothing)."""
     decided = [
-        i for i, line in enumerate(lines) if not line.is_blank and (marks[i] or line.words > SHORT_WORDS or has_hidden_break(line.text))
+        i
+        for i, line in enumerate(lines)
+        if not line.is_blank and ((marks[i] and not marks[i].alone) or line.words > SHORT_WORDS or has_hidden_break(line.text))
     ]
     bounds = [-1, *decided, len(lines)]
     for before, after in pairwise(bounds):
-        run = [i for i in range(before + 1, after) if not lines[i].is_blank]
+        run = [i for i in range(before + 1, after) if not lines[i].is_blank and marks[i] is None]
         if not run:
             continue
         above = marks[before] if before >= 0 else None
         below = marks[after] if after < len(lines) else None
-        _settle_run(lines, marks, weak, run, above, below, at_end=after == len(lines), at_start=start and before < 0)
+        _settle_run(lines, marks, weak, run, above, below, at_end=after == len(lines), above_all=above_all if before < 0 else None)
 
 
-def _settle_run(lines, marks, weak, run, above, below, at_end: bool, at_start: bool) -> None:
+def _settle_run(lines, marks, weak, run, above, below, at_end: bool, above_all: Above | None) -> None:
+    """``above_all``: what is above ``lines``, when nothing of them is above the run."""
     if len(run) > MAX_CONTEXT_RUN:
         return
     weak_rule = next((weak[i] for i in run if i in weak), None)
@@ -435,12 +510,31 @@ def _settle_run(lines, marks, weak, run, above, below, at_end: bool, at_start: b
     last = run[-1]
     if last in weak:
         marks[last] = _Mark(weak[last])
-    elif below.rule.kind == "block" and below.rule.extent == "short" and not below.context and _is_kicker(lines[last]) and not at_start:
+    elif below.rule.kind == "block" and below.rule.extent == "short" and not below.context and _is_kicker(lines, last, above_all):
         marks[last] = _Mark(below.rule, context=True)
 
 
-def _is_kicker(line: Line) -> bool:
-    return line.words <= KICKER_WORDS and not line.text.rstrip().endswith((".", "!", "?"))
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•·▪◦–]|\d{1,3}[.)])[ \t]")
+"""A bullet or a number opening a line: an item of a list."""
+
+
+def _is_kicker(lines: list[Line], index: int, above_all: Above | None) -> bool:
+    """Whether the line at ``index``, just above a related heading, is its kicker (a topic label,
+    "Krieg in der Ukraine"): short, no sentence, no item of a list above it (a list's last item),
+    and not the end of a sentence the line above opens with a colon ("… use:" over a command).
+    Nothing above the lines and nothing above the document: no kicker either, the title."""
+    line = lines[index]
+    if line.words > KICKER_WORDS or line.text.rstrip().endswith((".", "!", "?")) or _LIST_ITEM.match(line.text):
+        return False
+    previous = next((lines[i] for i in range(index - 1, -1, -1) if not lines[i].is_blank), None)
+    if previous is not None:
+        return not _introduces(previous.text)
+    return above_all is not None and not above_all.start and not above_all.introduces
+
+
+def _introduces(text: str) -> bool:
+    """A sentence ending in a colon: what follows completes it."""
+    return text.rstrip().endswith(":") and len(text.split()) > SHORT_WORDS
 
 
 def _article_goes_on(lines: list[Line], run: list[int], above: _Mark) -> bool:
