@@ -68,3 +68,10 @@ def test_a_line_past_the_longest_tried_is_kept_whole_with_its_spans():
     assert clean(text).text == text
     short = f"{ARTICLE}1 min read\nEin Satz (Foto: dpa) und mehr Text hier.\n{ARTICLE}"
     assert clean(short).text == f"{ARTICLE}Ein Satz und mehr Text hier.\n{ARTICLE}", "the same, short, goes"
+
+
+def test_a_page_of_repeated_block_openers_cleans_in_time():
+    """Each repeated opener ("Mehr zum Thema" under every item) looked at the rest of the page,
+    a copy of it each time: 100,000 lines of them took minutes."""
+    text = ARTICLE + "Mehr zum Thema\nFoto: dpa\n© AFP\n" * 40_000 + ARTICLE
+    assert clean_in_subprocess(text=text) == ARTICLE + ARTICLE

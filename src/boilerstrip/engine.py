@@ -428,8 +428,9 @@ def _opens_above(lines: list[Line], index: int, rule: Rule, hits: Hits, label: s
 
 
 def _next_text(lines: list[Line], index: int) -> str:
-    """The next non-blank line's text after ``index``."""
-    return next((line.text for line in lines[index + 1 :] if not line.is_blank), "")
+    """The next non-blank line's text after ``index`` (indexed, not sliced: a copy of the rest
+    of the lines for every opener made a page of them quadratic)."""
+    return next((lines[i].text for i in range(index + 1, len(lines)) if not lines[i].is_blank), "")
 
 
 def _folded(text: str) -> str:
