@@ -26,6 +26,8 @@ from boilerstrip.packs import RulePackError, load_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 BOILERPLATE = ["Foto: dpa", "Mehr zum Thema", "© AFP"]
+OPENERS = ["Kommentare", "Comments", "Leave a Reply"]
+"""Lines that open an end block, with no article above for one to open after."""
 BACKTRACKING = [r"(?:a|a?)+x", r"(?:\w+\s?){1,20}!", r"(\w+\s?)+!"]
 """Forms a backtracking engine takes exponential time on, which RE2 runs in linear time."""
 REFUSED = [
@@ -72,6 +74,7 @@ def generators(texts: list[str]) -> dict[str, Callable[[int], list[str]]]:
         "whitespace-only lines": lambda size: filled(itertools.cycle([" " * 60, "\t \u00a0 " * 12]), size),
         "one line": lambda size: filled(itertools.cycle(lines), size, " "),
         "short boilerplate lines": lambda size: filled(itertools.cycle(BOILERPLATE), size),
+        "comment-section openers": lambda size: filled(itertools.cycle(OPENERS), size),
         "boilerplate / article": lambda size: filled(itertools.cycle(alternating), size),
         "lone \\r breaks": lambda size: filled(itertools.cycle(texts), size, "").replace("\n", "\r"),
         "U+2028 breaks": lambda size: filled(itertools.cycle(texts), size, "").replace("\n", "\u2028"),
