@@ -130,7 +130,8 @@ def clean_window(text: str, rules: CompiledRules, above: Above = START, last: bo
     if index is None:
         return Window([], 0, above)
     at = lines[index].offset
-    previous = next((marks[i] for i in range(index - 1, -1, -1) if not lines[i].is_blank), above.previous)
+    before = _text_line(lines, index, -1)
+    previous = above.previous if before is None else marks[before]
     return Window([r for r in removals if r.start < at], at, Above(False, above.prose, rule, previous, kept_blank))
 
 
@@ -443,14 +444,26 @@ def _opens_above(lines: list[Line], index: int, rule: Rule, hits: Hits, label: s
     """Whether the non-blank line above the long line at ``index`` opens a block of ``rule``
     with ``label``. (With none above, the long line is a firewall whose region or window holds
     no such opener: one would have joined the regions, and ended the window above.)"""
-    above = next((lines[i] for i in range(index - 1, -1, -1) if not lines[i].is_blank), None)
-    return above is not None and hits.lines.get(above.offset) is rule and _folded(above.text) == label
+    before = _text_line(lines, index, -1)
+    return before is not None and hits.lines.get(lines[before].offset) is rule and _folded(lines[before].text) == label
 
 
 def _next_text(lines: list[Line], index: int) -> str:
-    """The next non-blank line's text after ``index`` (indexed, not sliced: a copy of the rest
-    of the lines for every opener made a page of them quadratic)."""
-    return next((lines[i].text for i in range(index + 1, len(lines)) if not lines[i].is_blank), "")
+    """The next non-blank line's text after ``index``."""
+    after = _text_line(lines, index, 1)
+    return "" if after is None else lines[after].text
+
+
+def _text_line(lines: list[Line], index: int, step: int) -> int | None:
+    """The index of the nearest non-blank line after ``index`` (``step`` 1) or before it (-1).
+    Indexed, not sliced: a copy of the rest of the lines for every opener made a page of them
+    quadratic."""
+    index += step
+    while 0 <= index < len(lines):
+        if not lines[index].is_blank:
+            return index
+        index += step
+    return None
 
 
 def _folded(text: str) -> str:
@@ -547,9 +560,9 @@ def _is_kicker(lines: list[Line], index: int, above_all: Above | None) -> bool:
     line = lines[index]
     if line.words > KICKER_WORDS or line.text.rstrip().endswith((".", "!", "?")) or _LIST_ITEM.match(line.text):
         return False
-    previous = next((lines[i] for i in range(index - 1, -1, -1) if not lines[i].is_blank), None)
-    if previous is not None:
-        return not _introduces(previous.text)
+    before = _text_line(lines, index, -1)
+    if before is not None:
+        return not _introduces(lines[before].text)
     return above_all is not None and not above_all.start and not above_all.introduces
 
 
