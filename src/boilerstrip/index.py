@@ -586,21 +586,15 @@ class _Screener:
         for offset, line_targets in targets.items():
             key = frozenset(line_targets)
             plan = self.plans.get(key)
-            if plan is None:
-                plan = self.plans[key] = self._plan(line_targets)
-            pieces, checks, spanned, is_led = plan
+            pieces, checks, spanned, is_led = _remember(self.plans, key, self._plan, line_targets) if plan is None else plan
             if checks:
                 end = folded.find("\n", offset) % (len(folded) + 1)
                 if end - offset > CHECKED_LINE:
-                    pieces = tuple(piece for piece in pieces if piece.check is None or piece.check.search(folded, offset, end))
+                    pieces = _passing(pieces, folded, offset, end)
                 else:
                     line = folded[offset:end]
                     kept = checked.get((line, key))
-                    if kept is None:
-                        if len(checked) >= MAX_RESOLVED:
-                            checked.clear()
-                        kept = checked[line, key] = tuple(piece for piece in pieces if piece.check is None or piece.check.search(line))
-                    pieces = kept
+                    pieces = _remember(checked, (line, key), _passing, pieces, line, 0, len(line)) if kept is None else kept
             if pieces:
                 searched[offset] = pieces
             if spanned and span_lines is not None:
@@ -616,8 +610,6 @@ class _Screener:
         any has a gate check to pass first (``gate_check``), whether it may hold a span, whether
         a pattern with a known start may match it. Remembered (``MAX_RESOLVED``) by the targets:
         lines repeat them, and a page of credit lines worked each out again."""
-        if len(self.plans) >= MAX_RESOLVED:
-            self.plans.clear()
         pieces = tuple(self.searched[target] for target in sorted(line_targets) if target >= 0)
         return pieces, any(piece.check is not None for piece in pieces), SPAN in line_targets, LED in line_targets
 
@@ -709,9 +701,7 @@ class _Finder:
             key = next(iter(needles)) if len(needles) == 1 else frozenset(needles)
             found = resolved.get(key)
             if found is None:
-                if len(resolved) >= MAX_RESOLVED:
-                    resolved.clear()
-                found = resolved[key] = self._targets(on_folded, needles)
+                found = _remember(resolved, key, self._targets, on_folded, needles)
             if found:
                 line_targets = targets.get(offset)
                 if line_targets is None:
@@ -735,6 +725,21 @@ MAX_RESOLVED = 4096
 """Sets of needles a line held, remembered with the targets they give (``_Finder.find``): lines
 repeat their needles (a credit under every picture), and a page of boilerplate lines asked the
 same question for each, at five microseconds a line. Past this many, the memory starts afresh."""
+
+
+def _remember(answers: dict, key, compute: Callable, *arguments):
+    """``compute(*arguments)``, kept in ``answers`` under ``key`` (the callers look it up first,
+    inline: a call per line cost more than the lookup). ``answers`` starts afresh past
+    ``MAX_RESOLVED``, so a long run's memory stays bounded however many distinct lines it meets."""
+    if len(answers) >= MAX_RESOLVED:
+        answers.clear()
+    found = answers[key] = compute(*arguments)
+    return found
+
+
+def _passing(pieces: tuple[Searched, ...], view: str, start: int, end: int) -> tuple[Searched, ...]:
+    """The pieces whose gate check (``gate_check``) the folded line ``view[start:end]`` passes."""
+    return tuple(piece for piece in pieces if piece.check is None or piece.check.search(view, start, end))
 
 
 def _as_viewed(needle: str) -> list[str]:
